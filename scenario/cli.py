@@ -1,0 +1,307 @@
+"""Command-line interface: a thin typer app over the library.
+
+``scenario run CONFIG`` prints the outcome table; ``validate``, ``show``, ``params`` and
+``schema`` inspect configs. A user's mistake (bad config, bad option value) prints located
+error lines and exits with code 1, without a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scenario.analysis.summary import OutcomeSummary
+from scenario.config.distributions import describe, is_assumption
+from scenario.config.loader import load_config, load_document
+from scenario.config.schema import ScenarioConfig, json_schema
+from scenario.errors import ScenarioError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="scenario",
+    help=(
+        "Distributions of outcomes for South Korea's policy options on North Korea's "
+        "deployment to Kursk. Configs are YAML files; see README.md."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+_out = Console(width=None if sys.stdout.isatty() else 220)
+_err = Console(stderr=True, width=None if sys.stderr.isatty() else 220)
+
+ConfigArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--set",
+        help="Override a key after merging, as dotted.key=value (YAML value). Repeatable.",
+        show_default=False,
+    ),
+]
+
+
+def _fail(exc: ScenarioError) -> typer.Exit:
+    for line in str(exc).splitlines():
+        _err.print(f"error: {line}", markup=False, highlight=False)
+    return typer.Exit(code=1)
+
+
+def _fmt(x: float) -> str:
+    if x != x:  # NaN
+        return "nan"
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 10:
+        return f"{x:.1f}"
+    if ax >= 0.01 or ax == 0:
+        return f"{x:.3f}".rstrip("0").rstrip(".") if "." in f"{x:.3f}" else f"{x:.3f}"
+    return f"{x:.2e}"
+
+
+def summary_table(rows: list[OutcomeSummary], title: str = "") -> Table:
+    """A rich table of outcome summaries (point estimates with 95 % intervals)."""
+    table = Table(title=title or None, show_lines=False, header_style="bold")
+    table.add_column("outcome", no_wrap=True)
+    table.add_column("unit")
+    table.add_column("mean [95% CI]", justify="right")
+    table.add_column("sd", justify="right")
+    table.add_column("p5", justify="right")
+    table.add_column("p50 [95% CI]", justify="right")
+    table.add_column("p95", justify="right")
+    table.add_column("min", justify="right")
+    table.add_column("max", justify="right")
+    for s in rows:
+        table.add_row(
+            s.name,
+            s.unit,
+            f"{_fmt(s.mean)} [{_fmt(s.mean_lo)}, {_fmt(s.mean_hi)}]",
+            _fmt(s.sd),
+            _fmt(s.p5),
+            f"{_fmt(s.p50)} [{_fmt(s.p50_lo)}, {_fmt(s.p50_hi)}]",
+            _fmt(s.p95),
+            _fmt(s.min),
+            _fmt(s.max),
+        )
+    return table
+
+
+def _load(path: Path, sets: list[str] | None) -> ScenarioConfig:
+    return load_config(path, overrides=sets or [])
+
+
+@app.command()
+def run(
+    config: ConfigArg,
+    replications: Annotated[
+        int | None,
+        typer.Option("-n", "--replications", help="Replications (default: run.replications)."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Root seed (default: run.seed).")] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes (results do not change).")
+    ] = 1,
+    sets: SetOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Save results (Parquet + manifest.json) here."),
+    ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace earlier results in --out.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run a scenario and print its outcome distributions."""
+    from scenario.engine.runner import run as run_scenario
+
+    try:
+        cfg = _load(config, sets)
+        overrides: dict[str, Any] = {}
+        if replications is not None:
+            overrides["run.replications"] = replications
+        if seed is not None:
+            overrides["run.seed"] = seed
+        if overrides:
+            cfg = _load(config, [*(sets or []), *(f"{k}={v}" for k, v in overrides.items())])
+        if out is not None and out.exists() and any(out.iterdir()) and not overwrite:
+            _err.print(f"error: {out}: not empty; pass --overwrite to replace earlier results")
+            raise typer.Exit(code=1)
+        show = not quiet and _err.is_terminal
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=_err,
+            transient=True,
+            disable=not show,
+        ) as bar:
+            task = bar.add_task(cfg.name, total=cfg.run.replications)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            results = run_scenario(cfg, workers=workers, progress=progress)
+        if out is not None:
+            results.save(out, overwrite=overwrite)
+    except ScenarioError as exc:
+        raise _fail(exc) from None
+    n_assume = sum(is_assumption(s) for s in cfg.flat_parameters().values())
+    title = (
+        f"{cfg.name}: {results.replications:,} replications, seed {results.manifest['seed']}, "
+        f"{cfg.start_date} + {cfg.horizon_days} days"
+    )
+    _out.print(summary_table(results.summary(), title=title))
+    _out.print(
+        f"failed replications: {results.n_failed}"
+        + (f" (first: #{results.failures[0].index}: {results.failures[0].message})"
+           if results.failures else "")
+    )
+    _out.print(
+        f"{n_assume} of {len(cfg.flat_parameters())} parameters are ASSUMPTIONs "
+        "(scenario params CONFIG lists them). Outcomes are model insight, not prediction."
+    )
+    if out is not None:
+        _out.print(f"results saved to {out}")
+
+
+@app.command()
+def validate(
+    configs: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    sets: SetOpt = None,
+) -> None:
+    """Check config files (syntax, schema, and that the model's parameters are all given)."""
+    from scenario.engine.runner import check_config
+    from scenario.models.registry import default_registry
+
+    failed = False
+    for path in configs:
+        try:
+            cfg = _load(path, sets)
+            check_config(cfg, default_registry().get(cfg.model))
+        except ScenarioError as exc:
+            failed = True
+            for line in str(exc).splitlines():
+                _err.print(f"error: {line}", markup=False, highlight=False)
+            continue
+        _out.print(f"ok: {path} ({cfg.name}, model {cfg.model})", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def show(
+    config: ConfigArg,
+    resolved: Annotated[
+        bool,
+        typer.Option("--resolved", help="Print the merged, validated config with all defaults."),
+    ] = False,
+    sets: SetOpt = None,
+) -> None:
+    """Print a config: as merged from its extends chain, or fully resolved (--resolved)."""
+    from ruamel.yaml import YAML
+
+    try:
+        if resolved:
+            data: Any = _load(config, sets).model_dump(mode="json")
+        else:
+            doc = load_document(config)
+            if sets:
+                from scenario.config.loader import apply_overrides
+
+                doc = apply_overrides(doc, sets)
+            data = json.loads(json.dumps(doc.data, default=str))
+    except ScenarioError as exc:
+        raise _fail(exc) from None
+    y = YAML(typ="safe", pure=True)
+    y.default_flow_style = False
+    y.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    buf = io.StringIO()
+    y.dump(data, buf)
+    sys.stdout.write(buf.getvalue())
+
+
+@app.command()
+def params(
+    config: ConfigArg,
+    assumptions: Annotated[
+        bool, typer.Option("--assumptions", help="Only the parameters marked ASSUMPTION.")
+    ] = False,
+    sets: SetOpt = None,
+) -> None:
+    """Print the assumptions register: every parameter, its distribution and source."""
+    from scenario.models.registry import default_registry
+
+    try:
+        cfg = _load(config, sets)
+        model = default_registry().get(cfg.model)
+    except ScenarioError as exc:
+        raise _fail(exc) from None
+    info = {p.key: p for p in model.parameters}
+    table = Table(title=f"assumptions register: {cfg.name}", show_lines=True, header_style="bold")
+    for col in ("parameter", "unit", "distribution", "source", "as_of", "confidence", "flag"):
+        table.add_column(col, overflow="fold")
+    rows = 0
+    n_assume = 0
+    for key, spec in cfg.flat_parameters().items():
+        flag = "ASSUMPTION" if is_assumption(spec) else ""
+        n_assume += bool(flag)
+        if assumptions and not flag:
+            continue
+        unit = info[key].unit if key in info else "?"
+        table.add_row(
+            key, unit, describe(spec), spec.source, spec.as_of.isoformat(), spec.confidence, flag
+        )
+        rows += 1
+    _out.print(table)
+    _out.print(f"{len(cfg.flat_parameters())} parameters, {n_assume} marked ASSUMPTION")
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (editors use it for completion)."""
+    text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+def _version(value: bool) -> None:
+    if value:
+        from scenario import __version__
+
+        _out.print(f"scenario {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Distributions of outcomes for South Korea's policy options on North Korea's deployment
+    to Kursk."""
+
+
+def main() -> None:
+    """Entry point of the ``scenario`` console script."""
+    app()

@@ -1,0 +1,572 @@
+"""Reading scenario files: YAML 1.2, ``extends``, ``--set`` overrides, located errors.
+
+Files are read with ruamel.yaml's round-trip parser (YAML 1.2, duplicate keys rejected) and
+converted to plain Python while recording where every key and value came from. Any tag
+that could construct an object (``!!python/object``, ``!!binary``, custom ``!tags``) is
+rejected. ``extends: base.yaml`` (or a list) is resolved relative to the file; mappings
+deep-merge (the extending file wins), lists and scalars replace, and a cycle is reported
+with its chain. Validation runs on the merged result, and every problem is reported as
+``FILE:LINE:COL: dotted.key: what is wrong (got VALUE)``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import difflib
+import io
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from scenario.config.distributions import DISTRIBUTION_NAMES
+from scenario.config.schema import ScenarioConfig
+from scenario.errors import ConfigError, ConfigIssue
+
+__all__ = [
+    "Document",
+    "Loc",
+    "SourceMap",
+    "apply_overrides",
+    "config_from_dict",
+    "issue_at",
+    "load_config",
+    "load_document",
+    "locate",
+    "parse_override",
+]
+
+Path_ = tuple[str | int, ...]
+_DISTS = ", ".join(DISTRIBUTION_NAMES)
+
+_SAFE_TAGS = {
+    None,
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Loc:
+    """Where a key (``line``, ``column``) and its value (``vline``, ``vcolumn``) stand; 1-based."""
+
+    file: str
+    line: int
+    column: int
+    vline: int
+    vcolumn: int
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Positions of every key path of a (merged) document, and the files it came from."""
+
+    locations: dict[Path_, Loc] = field(default_factory=dict)
+    root: str = "<python>"
+    files: tuple[str, ...] = ()
+
+    def find(self, path: Sequence[str | int], *, value: bool = True) -> tuple[str, int, int]:
+        """Return ``(file, line, column)`` of ``path`` or of its nearest recorded ancestor."""
+        p = tuple(path)
+        while p:
+            loc = self.locations.get(p)
+            if loc is not None:
+                return (
+                    (loc.file, loc.vline, loc.vcolumn)
+                    if value
+                    else (loc.file, loc.line, loc.column)
+                )
+            p = p[:-1]
+        return (self.root, 1, 1) if self.root != "<python>" else (self.root, 0, 0)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A merged scenario document: plain data plus where each part came from."""
+
+    data: dict[str, Any]
+    source_map: SourceMap
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt", pure=True)
+    y.version = (1, 2)
+    y.allow_duplicate_keys = False
+    return y
+
+
+def _fmt(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else str(value)
+    if isinstance(value, dict | list):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _tag_of(node: Any) -> str | None:
+    tag = getattr(node, "tag", None)
+    if tag is None:
+        return None
+    value = getattr(tag, "value", tag)
+    return value if isinstance(value, str) else None
+
+
+def _plain(
+    node: Any, path: Path_, file: str, locs: dict[Path_, Loc], issues: list[ConfigIssue]
+) -> Any:
+    """Convert a round-trip node to plain Python, recording positions and rejecting tags."""
+    tag = _tag_of(node) if isinstance(node, CommentedMap | CommentedSeq | TaggedScalar) else None
+    if isinstance(node, TaggedScalar) or tag not in _SAFE_TAGS:
+        where = locs.get(path)
+        line, col = (where.vline, where.vcolumn) if where else (1, 1)
+        issues.append(
+            ConfigIssue(
+                file,
+                line,
+                col,
+                _dotted(path),
+                f"YAML tag {tag!s} is not allowed: scenario files hold plain data only "
+                f"(got {_fmt(getattr(node, 'value', node))})",
+            )
+        )
+        return None
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            kl, kc = node.lc.key(key)
+            vl, vc = node.lc.value(key)
+            if not isinstance(key, str):
+                issues.append(
+                    ConfigIssue(
+                        file,
+                        kl + 1,
+                        kc + 1,
+                        _dotted(path),
+                        f"keys must be strings (got {_fmt(key)})",
+                    )
+                )
+                continue
+            sub = (*path, key)
+            locs[sub] = Loc(file, kl + 1, kc + 1, vl + 1, vc + 1)
+            out[key] = _plain(value, sub, file, locs, issues)
+        return out
+    if isinstance(node, CommentedSeq):
+        items: list[Any] = []
+        for i, value in enumerate(node):
+            il, ic = node.lc.item(i)
+            sub = (*path, i)
+            locs[sub] = Loc(file, il + 1, ic + 1, il + 1, ic + 1)
+            items.append(_plain(value, sub, file, locs, issues))
+        return items
+    if isinstance(node, bytes | bytearray | set):
+        where = locs.get(path)
+        line, col = (where.vline, where.vcolumn) if where else (1, 1)
+        issues.append(
+            ConfigIssue(
+                file,
+                line,
+                col,
+                _dotted(path),
+                f"only plain scalars, lists and mappings are allowed (got {type(node).__name__})",
+            )
+        )
+        return None
+    if isinstance(node, bool) or node is None:
+        return node
+    if isinstance(node, int):
+        return int(node)
+    if isinstance(node, float):
+        return float(node)
+    if isinstance(node, str):
+        return str(node)
+    if isinstance(node, dt.datetime | dt.date):
+        return node
+    return node
+
+
+def _parse_text(text: str, file: str, what: str = "file") -> tuple[Any, dict[Path_, Loc]]:
+    try:
+        node = _yaml().load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        problem = (exc.problem or exc.context or "malformed YAML").strip()
+        if "duplicate key" in problem:
+            problem = problem.replace("found duplicate key", "duplicate key")
+            problem = problem.split(" with value")[0] + " (each key may appear once per mapping)"
+            got = ""
+        else:
+            got = ""
+        raise ConfigError(
+            ConfigIssue(file, line, col, "", f"malformed YAML: {problem}{got}")
+        ) from None
+    except YAMLError as exc:
+        raise ConfigError(ConfigIssue(file, 1, 1, "", f"malformed YAML: {exc}")) from None
+    locs: dict[Path_, Loc] = {}
+    issues: list[ConfigIssue] = []
+    data = _plain(node, (), file, locs, issues)
+    if issues:
+        raise ConfigError(issues)
+    return data, locs
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Loc]]:
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(ConfigIssue(file, 0, 0, "", "file not found")) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            ConfigIssue(file, 0, 0, "", "is a directory, expected a YAML file")
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            ConfigIssue(file, 1, 1, "", f"not UTF-8 text (byte {exc.start})")
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            ConfigIssue(file, 0, 0, "", f"cannot read file: {exc.strerror}")
+        ) from None
+    data, locs = _parse_text(text, file)
+    if data is None:
+        raise ConfigError(
+            ConfigIssue(file, 1, 1, "", "empty document: expected a mapping of scenario keys")
+        )
+    if not isinstance(data, dict):
+        raise ConfigError(
+            ConfigIssue(
+                file,
+                1,
+                1,
+                "",
+                f"the document must be a mapping of scenario keys (got a {type(data).__name__}: "
+                f"{_fmt(data)})",
+            )
+        )
+    return data, locs
+
+
+def _merge(
+    base: dict[str, Any],
+    base_locs: dict[Path_, Loc],
+    top: Mapping[str, Any],
+    top_locs: Mapping[Path_, Loc],
+    prefix: Path_ = (),
+) -> None:
+    """Deep-merge ``top`` into ``base`` in place: mappings merge, everything else replaces."""
+    for key, value in top.items():
+        path = (*prefix, key)
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            if path in top_locs:
+                base_locs[path] = top_locs[path]
+            _merge(base[key], base_locs, value, top_locs, path)
+            continue
+        for p in [p for p in base_locs if p[: len(path)] == path]:
+            del base_locs[p]
+        base[key] = copy.deepcopy(value)
+        for p, loc in top_locs.items():
+            if p[: len(path)] == path:
+                base_locs[p] = loc
+
+
+def _load_tree(
+    path: Path, chain: tuple[Path, ...]
+) -> tuple[dict[str, Any], dict[Path_, Loc], list[str]]:
+    data, locs = _read_file(path)
+    files = [str(path)]
+    ext = data.pop("extends", None)
+    ext_loc = locs.get(("extends",))
+    if ext is None:
+        return data, {p: v for p, v in locs.items() if p[:1] != ("extends",)}, files
+    parents = [ext] if isinstance(ext, str) else ext
+    if not isinstance(parents, list) or not all(isinstance(p, str) and p for p in parents):
+        line, col = (ext_loc.vline, ext_loc.vcolumn) if ext_loc else (1, 1)
+        raise ConfigError(
+            ConfigIssue(
+                str(path),
+                line,
+                col,
+                "extends",
+                f"must be a file name or a list of file names (got {_fmt(ext)})",
+            )
+        )
+    merged: dict[str, Any] = {}
+    merged_locs: dict[Path_, Loc] = {}
+    for i, parent in enumerate(parents):
+        target = (path.parent / parent).resolve()
+        where = locs.get(("extends", i)) if isinstance(ext, list) else ext_loc
+        line, col = (where.vline, where.vcolumn) if where else (1, 1)
+        if target in chain or target == path:
+            cycle = " -> ".join(str(p) for p in (*chain, path, target))
+            raise ConfigError(
+                ConfigIssue(
+                    str(path), line, col, "extends", f"cycle of extends: {cycle} (got {parent!r})"
+                )
+            )
+        if not target.is_file():
+            raise ConfigError(
+                ConfigIssue(
+                    str(path), line, col, "extends", f"file not found: {target} (got {parent!r})"
+                )
+            )
+        pdata, plocs, pfiles = _load_tree(target, (*chain, path))
+        _merge(merged, merged_locs, pdata, plocs)
+        files.extend(pfiles)
+    own = {p: v for p, v in locs.items() if p[:1] != ("extends",)}
+    _merge(merged, merged_locs, data, own)
+    return merged, merged_locs, files
+
+
+def load_document(path: str | os.PathLike[str]) -> Document:
+    """Read a scenario file and everything it extends into one merged :class:`Document`.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The YAML file.
+
+    Raises
+    ------
+    ConfigError
+        Malformed YAML, a forbidden tag, duplicate keys, an empty or non-mapping document, a
+        missing file in ``extends`` or a cycle; every message is located.
+    """
+    p = Path(path).resolve()
+    if not p.exists():
+        raise ConfigError(ConfigIssue(str(path), 0, 0, "", "file not found"))
+    data, locs, files = _load_tree(p, ())
+    return Document(data, SourceMap(locs, root=str(p), files=tuple(dict.fromkeys(files))))
+
+
+def parse_override(text: str) -> tuple[tuple[str, ...], Any, str]:
+    """Parse ``dotted.key=value`` (value in YAML syntax) into ``(path, value, label)``."""
+    label = f"<--set {text}>"
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ConfigError(
+            ConfigIssue(label, 1, 1, "", f"an override is dotted.key=value (got {text!r})")
+        )
+    parts = tuple(key.split("."))
+    if any(not part.strip() for part in parts):
+        raise ConfigError(ConfigIssue(label, 1, 1, key, f"empty part in dotted key (got {key!r})"))
+    if raw.strip() == "":
+        raise ConfigError(
+            ConfigIssue(label, 1, len(key) + 2, key, f"missing value (got {text!r})")
+        )
+    value, _ = _parse_text(raw, label, what="override")
+    return parts, value, label
+
+
+def apply_overrides(doc: Document, overrides: Iterable[str]) -> Document:
+    """Return a new :class:`Document` with ``dotted.key=value`` overrides applied in order.
+
+    The value is parsed as YAML (``true``, ``2``, ``[a, b]``, ``{low: 1, high: 2}``); a
+    mapping value deep-merges into an existing mapping, anything else replaces.
+    """
+    data = copy.deepcopy(doc.data)
+    locs = dict(doc.source_map.locations)
+    for text in overrides:
+        parts, value, label = parse_override(text)
+        vcol = len(".".join(parts)) + 2
+        top: Any = value
+        for part in reversed(parts):
+            top = {part: top}
+        top_locs: dict[Path_, Loc] = {parts: Loc(label, 1, 1, 1, vcol)}
+        for sub in _paths(value, parts):
+            top_locs[sub] = Loc(label, 1, vcol, 1, vcol)
+        _merge(data, locs, top, top_locs)
+    return Document(data, SourceMap(locs, doc.source_map.root, doc.source_map.files))
+
+
+def _paths(value: Any, prefix: tuple[str | int, ...]) -> Iterable[tuple[str | int, ...]]:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield (*prefix, k)
+            yield from _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield (*prefix, i)
+            yield from _paths(v, (*prefix, i))
+
+
+def _value_at(data: Any, path: Sequence[str | int]) -> tuple[bool, Any]:
+    node = data
+    for part in path:
+        if (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        ):
+            node = node[part]
+        else:
+            return False, None
+    return True, node
+
+
+def _allowed_keys(model_path: Sequence[str | int]) -> list[str]:
+    """Field names allowed at a path of ScenarioConfig (for 'did you mean')."""
+    from pydantic import BaseModel
+
+    cls: Any = ScenarioConfig
+    for part in model_path:
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+            return []
+        info = cls.model_fields.get(str(part))
+        if info is None:
+            return []
+        ann = info.annotation
+        cls = ann if isinstance(ann, type) else None
+    if isinstance(cls, type) and issubclass(cls, BaseModel):
+        names = list(cls.model_fields)
+        return [*names, "extends"] if cls is ScenarioConfig else names
+    return []
+
+
+def _issues_from_validation(
+    exc: ValidationError, data: dict[str, Any], smap: SourceMap
+) -> list[ConfigIssue]:
+    issues: list[ConfigIssue] = []
+    for err in exc.errors(include_url=False):
+        loc = list(err["loc"])
+        # Drop discriminator tags pydantic inserts into the path (e.g. 'triangular').
+        path: list[str | int] = []
+        for part in loc:
+            ok, _ = _value_at(data, (*path, part))
+            if ok or not path:
+                path.append(part)
+                continue
+            parent_ok, parent = _value_at(data, path)
+            if parent_ok and isinstance(parent, dict) and parent.get("dist") == part:
+                continue
+            path.append(part)
+        kind = err["type"]
+        msg = str(err["msg"])
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        # A validator message "field: text" names a sub-key: move it into the path.
+        head, sep, rest = msg.partition(": ")
+        if sep and head.isidentifier() and " " not in head:
+            parent_ok, parent = _value_at(data, path)
+            if parent_ok and isinstance(parent, dict):
+                if head in parent:
+                    path.append(head)
+                msg = rest
+        found, value = _value_at(data, path)
+        if kind == "extra_forbidden":
+            allowed = _allowed_keys([p for p in path[:-1] if isinstance(p, str)])
+            close = difflib.get_close_matches(str(path[-1]), allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            choices = f" (allowed: {', '.join(allowed)})" if allowed and not close else ""
+            msg = f"unknown key{hint}{choices}"
+            file, line, col = smap.find(path, value=False)
+            issues.append(ConfigIssue(file, line, col, _dotted(path), msg))
+            continue
+        if kind == "missing":
+            file, line, col = smap.find(path, value=False)
+            issues.append(ConfigIssue(file, line, col, _dotted(path), "required key is missing"))
+            continue
+        if kind == "union_tag_invalid" or kind == "union_tag_not_found":
+            parent_ok, parent = _value_at(data, path)
+            if kind == "union_tag_not_found":
+                msg = f"a distribution needs 'dist:', one of {_DISTS}"
+                file, line, col = smap.find(path, value=False)
+                issues.append(ConfigIssue(file, line, col, _dotted(path), msg))
+                continue
+            path.append("dist")
+            found, value = _value_at(data, path)
+            msg = f"unknown distribution; expected one of {_DISTS}"
+        file, line, col = smap.find(path, value=True)
+        got = f" (got {_fmt(value)})" if found and "(got" not in msg else ""
+        issues.append(ConfigIssue(file, line, col, _dotted(path), f"{msg}{got}"))
+    return issues
+
+
+def config_from_dict(
+    data: dict[str, Any], *, source_map: SourceMap | None = None
+) -> ScenarioConfig:
+    """Validate plain data into a :class:`ScenarioConfig`, with located errors.
+
+    Raises
+    ------
+    ConfigError
+        One issue per problem pydantic found.
+    """
+    smap = source_map or SourceMap()
+    if not isinstance(data, dict):
+        raise ConfigError(
+            ConfigIssue(smap.root, 0, 0, "", f"expected a mapping (got {_fmt(data)})")
+        )
+    try:
+        config = ScenarioConfig.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_issues_from_validation(exc, data, smap)) from None
+    config._locations = smap
+    return config
+
+
+def load_config(path: str | os.PathLike[str], *, overrides: Iterable[str] = ()) -> ScenarioConfig:
+    """Load, merge, override and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A YAML scenario file (it may ``extends:`` others).
+    overrides : iterable of str
+        ``dotted.key=value`` strings applied after merging, value in YAML syntax
+        (``policy.advisors.deploy=true``, ``run.replications=2000``).
+
+    Returns
+    -------
+    ScenarioConfig
+        Frozen and validated; it remembers where each key came from.
+
+    Raises
+    ------
+    ConfigError
+        Every problem, one line each: ``FILE:LINE:COL: dotted.key: what is wrong (got VALUE)``.
+    """
+    doc = load_document(path)
+    overrides = list(overrides)
+    if overrides:
+        doc = apply_overrides(doc, overrides)
+    return config_from_dict(doc.data, source_map=doc.source_map)
+
+
+def locate(
+    config: ScenarioConfig, path: Sequence[str | int], *, value: bool = True
+) -> tuple[str, int, int]:
+    """Return ``(file, line, column)`` where ``path`` of a loaded config was written."""
+    smap = config._locations
+    if not isinstance(smap, SourceMap):
+        return ("<python>", 0, 0)
+    return smap.find(path, value=value)
+
+
+def issue_at(
+    config: ScenarioConfig, path: Sequence[str | int], message: str, *, value: bool = True
+) -> ConfigIssue:
+    """Build a located :class:`ConfigIssue` for ``path`` of ``config``."""
+    file, line, col = locate(config, path, value=value)
+    return ConfigIssue(file, line, col, _dotted(path), message)

@@ -1,0 +1,415 @@
+"""Running a scenario: blocks of replications, seeding, failures, progress.
+
+``run(config)`` samples every uncertain parameter and runs the model in fixed-size blocks.
+Block ``b`` covers replications ``b*B .. min((b+1)*B, n)-1`` and draws only from its own
+streams (:mod:`scenario.engine.rng`), so results are identical for any worker count. A block
+whose model call raises is re-run one replication at a time; the replications that still
+raise, or return a non-finite outcome, are recorded as failures (index and message) and
+their outcomes are NaN. The run always finishes and reports how many failed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import os
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from scenario.config.distributions import sample
+from scenario.config.loader import issue_at
+from scenario.config.schema import MAX_REPLICATIONS, ScenarioConfig
+from scenario.engine.executors import make_executor
+from scenario.engine.rng import model_rng, parameter_rng
+from scenario.errors import ConfigError, ConfigIssue, EngineError, ModelError
+from scenario.models.protocol import Block, BlockOutput, Model
+from scenario.models.registry import default_registry
+from scenario.results import Failure, Results, build_manifest
+
+__all__ = ["ProgressCallback", "check_config", "estimate_memory", "run"]
+
+ProgressCallback = Callable[[int, int], None]
+"""``progress(done, total)``: replications finished so far and in all."""
+
+
+@dataclass(frozen=True)
+class _Plan:
+    config: ScenarioConfig
+    model: Model
+    n: int
+    seed: int
+    block_size: int
+    keep_series: int
+    specs: dict[str, Any]
+
+
+@dataclass
+class _BlockResult:
+    block: int
+    start: int
+    size: int
+    inputs: dict[str, np.ndarray]
+    outcomes: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    failures: list[Failure]
+
+
+def check_config(config: ScenarioConfig, model: Model) -> None:
+    """Check that ``config.parameters`` holds exactly the parameters ``model`` declares.
+
+    Raises
+    ------
+    ConfigError
+        One located issue per missing or unknown parameter.
+    """
+    declared = {p.key: p for p in model.parameters}
+    given = config.flat_parameters()
+    issues: list[ConfigIssue] = []
+    for key, info in declared.items():
+        if key not in given:
+            issues.append(
+                issue_at(
+                    config,
+                    ("parameters", info.group, info.name),
+                    f"required by model {model.name!r} ({info.meaning}, {info.unit}) but "
+                    "missing: give a distribution with source, as_of and confidence",
+                    value=False,
+                )
+            )
+    for key in given:
+        if key not in declared:
+            group, name = key.split(".", 1)
+            close = difflib.get_close_matches(key, list(declared), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            issues.append(
+                issue_at(
+                    config,
+                    ("parameters", group, name),
+                    f"unknown parameter for model {model.name!r}{hint}",
+                    value=False,
+                )
+            )
+    if issues:
+        raise ConfigError(issues)
+
+
+def estimate_memory(config: ScenarioConfig, model: Model, replications: int) -> int:
+    """Bytes the results of ``replications`` will hold (outcomes, inputs, kept series)."""
+    per_rep = (len(model.outcomes) + len(model.parameters)) * 8
+    keep = min(replications, config.run.series_replications)
+    series = keep * config.horizon_days * len(model.series) * 4
+    block = min(replications, config.run.block_size)
+    working = block * config.horizon_days * 8 * 4 + block * per_rep * 4
+    return replications * per_rep + series + working
+
+
+def _available_memory() -> int:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024**3
+
+
+def _replication_issue(config: ScenarioConfig, from_arg: bool, message: str) -> ConfigError:
+    if from_arg:
+        return ConfigError(ConfigIssue("<argument replications>", 0, 0, "replications", message))
+    return ConfigError(issue_at(config, ("run", "replications"), message))
+
+
+def _run_block(plan: _Plan, b: int) -> _BlockResult:
+    start = b * plan.block_size
+    size = min(plan.block_size, plan.n - start)
+    inputs = {
+        name: sample(spec, size, rng=parameter_rng(plan.seed, b, name))
+        for name, spec in plan.specs.items()
+    }
+    keep = max(0, min(size, plan.keep_series - start))
+    model = plan.model
+    names = [o.name for o in model.outcomes]
+    H = plan.config.horizon_days
+    failures: list[Failure] = []
+    try:
+        out = model.simulate(
+            Block(
+                config=plan.config,
+                inputs=inputs,
+                rngs={s: model_rng(plan.seed, b, s) for s in model.streams},
+                n=size,
+                first_index=start,
+                keep_series=keep,
+            )
+        )
+        outcomes, series = _check_output(model, out, size, keep, H)
+    except ModelError:
+        raise
+    except Exception:  # noqa: BLE001 - a failing replication must not stop the run
+        outcomes = {k: np.full(size, np.nan) for k in names}
+        series = {s.name: np.full((keep, H), np.nan, dtype=np.float32) for s in model.series}
+        for i in range(size):
+            one = {k: v[i : i + 1] for k, v in inputs.items()}
+            try:
+                o1 = model.simulate(
+                    Block(
+                        config=plan.config,
+                        inputs=one,
+                        rngs={s: model_rng(plan.seed, b, s, i) for s in model.streams},
+                        n=1,
+                        first_index=start + i,
+                        keep_series=1 if i < keep else 0,
+                    )
+                )
+                oc, se = _check_output(model, o1, 1, 1 if i < keep else 0, H)
+            except ModelError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                failures.append(_failure(start + i, exc))
+                continue
+            for k in names:
+                outcomes[k][i] = oc[k][0]
+            for k, arr in se.items():
+                if i < keep and k in series:
+                    series[k][i] = arr[0]
+    # Non-finite outcomes are failures too.
+    bad = np.zeros(size, dtype=bool)
+    for k in names:
+        bad |= ~np.isfinite(outcomes[k])
+    already = {f.index for f in failures}
+    for i in np.flatnonzero(bad):
+        idx = start + int(i)
+        if idx in already:
+            continue
+        which = [k for k in names if not np.isfinite(outcomes[k][i])]
+        failures.append(
+            Failure(
+                index=idx,
+                error="NonFiniteOutcome",
+                message=f"outcome(s) {', '.join(which)} not finite",
+            )
+        )
+        for k in names:
+            outcomes[k][i] = np.nan
+    failures.sort(key=lambda f: f.index)
+    return _BlockResult(b, start, size, inputs, outcomes, series, failures)
+
+
+def _failure(index: int, exc: BaseException) -> Failure:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
+    return Failure(index=index, error=type(exc).__name__, message=f"{exc}{where}")
+
+
+def _check_output(
+    model: Model, out: Any, size: int, keep: int, horizon: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    if not isinstance(out, BlockOutput):
+        raise ModelError(
+            f"model {model.name!r}: simulate() must return a BlockOutput "
+            f"(got {type(out).__name__})"
+        )
+    outcomes: dict[str, np.ndarray] = {}
+    for info in model.outcomes:
+        if info.name not in out.outcomes:
+            raise ModelError(f"model {model.name!r}: outcome {info.name!r} missing from output")
+        arr = np.asarray(out.outcomes[info.name], dtype=np.float64)
+        if arr.shape != (size,):
+            raise ModelError(
+                f"model {model.name!r}: outcome {info.name!r} must have shape ({size},) "
+                f"(got {arr.shape})"
+            )
+        outcomes[info.name] = arr
+    extra = set(out.outcomes) - {o.name for o in model.outcomes}
+    if extra:
+        raise ModelError(f"model {model.name!r}: undeclared outcome(s) {sorted(extra)}")
+    series: dict[str, np.ndarray] = {}
+    if keep:
+        for s in model.series:
+            if s.name not in out.series:
+                continue
+            arr = np.asarray(out.series[s.name], dtype=np.float32)
+            if arr.shape != (keep, horizon):
+                raise ModelError(
+                    f"model {model.name!r}: series {s.name!r} must have shape "
+                    f"({keep}, {horizon}) (got {arr.shape})"
+                )
+            series[s.name] = arr
+    return outcomes, series
+
+
+def _run_task(plan: _Plan, blocks: Sequence[int]) -> list[_BlockResult]:
+    return [_run_block(plan, b) for b in blocks]
+
+
+def _chunks(n_blocks: int, n_tasks: int) -> Iterator[range]:
+    per = math.ceil(n_blocks / max(n_tasks, 1))
+    for lo in range(0, n_blocks, per):
+        yield range(lo, min(lo + per, n_blocks))
+
+
+def run(
+    config: ScenarioConfig,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    model: Model | None = None,
+    executor: Executor | None = None,
+) -> Results:
+    """Run a scenario and return its outcome distributions.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+        A validated scenario (:func:`scenario.load_config`).
+    replications : int, optional
+        Overrides ``config.run.replications``.
+    seed : int, optional
+        Overrides ``config.run.seed``.
+    workers : int, optional
+        Number of worker processes; ``None`` or 1 runs serially. Results do not depend on it.
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each finished block or task.
+    model : Model, optional
+        Use this model object instead of looking ``config.model`` up in the registry.
+    executor : concurrent.futures.Executor, optional
+        Run tasks on this executor (for example a dask client's ``get_executor()``);
+        the caller owns it. Overrides ``workers``.
+
+    Returns
+    -------
+    Results
+        Per-replication outcomes and sampled inputs, kept daily series, failures, manifest.
+
+    Raises
+    ------
+    ConfigError
+        The config does not fit the model, or the replications cannot fit in memory.
+    EngineError
+        Bad arguments, or a worker process died.
+    ModelError
+        The model broke the model protocol (wrong output shapes, unknown name).
+    """
+    if not isinstance(config, ScenarioConfig):
+        raise EngineError(
+            f"config must be a ScenarioConfig (got {type(config).__name__}); "
+            "use scenario.load_config(path)"
+        )
+    mdl = model if model is not None else default_registry().get(config.model)
+    check_config(config, mdl)
+    from_arg = replications is not None
+    n = config.run.replications if replications is None else replications
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_REPLICATIONS:
+        raise _replication_issue(
+            config, from_arg, f"must be an integer in [1, {MAX_REPLICATIONS:,}] (got {n!r})"
+        )
+    need = estimate_memory(config, mdl, n)
+    avail = _available_memory()
+    if need > 0.8 * avail:
+        raise _replication_issue(
+            config,
+            from_arg,
+            f"{n:,} replications need about {need / 2**30:.1f} GiB for outcomes, inputs and "
+            f"series, but only {avail / 2**30:.1f} GiB is available; lower the replications "
+            f"or run.series_replications (got {n})",
+        )
+    s = config.run.seed if seed is None else seed
+    if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**63:
+        raise EngineError(f"seed must be an integer in [0, 2**63) (got {s!r})")
+    w = 1 if workers is None else workers
+    if isinstance(w, bool) or not isinstance(w, int) or w < 1:
+        raise EngineError(f"workers must be a positive integer (got {workers!r})")
+
+    plan = _Plan(
+        config=config,
+        model=mdl,
+        n=n,
+        seed=s,
+        block_size=config.run.block_size,
+        keep_series=min(n, config.run.series_replications),
+        specs={k: v for k, v in config.flat_parameters().items()},
+    )
+    started = dt.datetime.now(dt.UTC)
+    n_blocks = math.ceil(n / plan.block_size)
+    names = [o.name for o in mdl.outcomes]
+    outcomes = {k: np.empty(n) for k in names}
+    inputs = {k: np.empty(n) for k in plan.specs}
+    keep = plan.keep_series
+    series = {x.name: np.full((keep, config.horizon_days), np.nan, np.float32) for x in mdl.series}
+    failures: list[Failure] = []
+    done = 0
+
+    def collect(res: _BlockResult) -> None:
+        nonlocal done
+        sl = slice(res.start, res.start + res.size)
+        for k in names:
+            outcomes[k][sl] = res.outcomes[k]
+        for k in plan.specs:
+            inputs[k][sl] = res.inputs[k]
+        for k, arr in res.series.items():
+            series[k][res.start : res.start + arr.shape[0]] = arr
+        failures.extend(res.failures)
+        done += res.size
+
+    own_pool = executor is None and w > 1
+    pool = make_executor(w) if own_pool else executor
+    try:
+        if pool is None:
+            for b in range(n_blocks):
+                collect(_run_block(plan, b))
+                if progress is not None:
+                    progress(done, n)
+        else:
+            tasks = 4 * (w if executor is None else max(os.cpu_count() or 1, 1))
+            futures: list[Future[list[_BlockResult]]] = [
+                pool.submit(_run_task, plan, list(chunk)) for chunk in _chunks(n_blocks, tasks)
+            ]
+            for fut in futures:
+                for res in fut.result():
+                    collect(res)
+                if progress is not None:
+                    progress(done, n)
+    except BrokenProcessPool as exc:
+        raise EngineError(
+            f"a worker process died during the run ({exc}); nothing was returned. "
+            "Re-run with workers=1 to see the model's own error."
+        ) from None
+    finally:
+        if own_pool and pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    failures.sort(key=lambda f: f.index)
+    finished = dt.datetime.now(dt.UTC)
+    dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
+    manifest = build_manifest(
+        config,
+        mdl,
+        n=n,
+        seed=s,
+        workers=w,
+        started=started,
+        finished=finished,
+        n_failures=len(failures),
+    )
+    return Results(
+        config=config,
+        outcomes=outcomes,
+        inputs=inputs,
+        series=series if keep else {},
+        dates=dates,
+        failures=tuple(failures),
+        manifest=manifest,
+        outcome_info=tuple(mdl.outcomes),
+    )

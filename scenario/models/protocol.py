@@ -1,0 +1,143 @@
+"""The model protocol: what a model declares and how the engine calls it.
+
+A model is any object with the attributes of :class:`Model`. The engine hands it a
+:class:`Block` (inputs sampled for ``n`` replications, one random generator per declared
+stream, the validated config) and receives a :class:`BlockOutput` (one array of shape
+``(n,)`` per declared outcome, and optionally daily series for the first ``keep_series``
+replications of the block). Models are vectorized over the block: no Python loop per
+replication unless the model is a discrete-event simulation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, Protocol, runtime_checkable
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from scenario.config.schema import ScenarioConfig
+
+__all__ = [
+    "Block",
+    "BlockOutput",
+    "Direction",
+    "Model",
+    "OutcomeInfo",
+    "ParameterInfo",
+    "SeriesInfo",
+]
+
+Direction = Literal["minimize", "maximize", "info"]
+
+_FROZEN = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParameterInfo(BaseModel):
+    """An uncertain parameter a model reads: ``parameters.<group>.<name>`` in YAML."""
+
+    model_config = _FROZEN
+
+    group: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    unit: str
+    meaning: str
+
+    @property
+    def key(self) -> str:
+        """``group.name``, the column name of the sampled input."""
+        return f"{self.group}.{self.name}"
+
+
+class OutcomeInfo(BaseModel):
+    """A named outcome measure with unit, description and preferred direction."""
+
+    model_config = _FROZEN
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    unit: str
+    description: str
+    direction: Direction = "info"
+
+
+class SeriesInfo(BaseModel):
+    """A daily time series a model can record."""
+
+    model_config = _FROZEN
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Block:
+    """What the engine hands a model: one block of replications.
+
+    Attributes
+    ----------
+    config : ScenarioConfig
+        The validated scenario (levers are in ``config.policy``).
+    inputs : Mapping[str, numpy.ndarray]
+        Sampled uncertain parameters, ``"group.name" -> array (n,)``.
+    rngs : Mapping[str, numpy.random.Generator]
+        One independent generator per stream the model declared.
+    n : int
+        Replications in this block.
+    first_index : int
+        Global index of the block's first replication.
+    keep_series : int
+        Record daily series for replications ``0 .. keep_series-1`` of the block.
+    """
+
+    config: ScenarioConfig
+    inputs: Mapping[str, np.ndarray]
+    rngs: Mapping[str, np.random.Generator]
+    n: int
+    first_index: int
+    keep_series: int = 0
+
+
+@dataclass
+class BlockOutput:
+    """What a model returns for a block.
+
+    ``outcomes[name]`` has shape ``(n,)``; ``series[name]`` has shape
+    ``(keep_series, horizon_days)`` and may be empty.
+    """
+
+    outcomes: dict[str, np.ndarray]
+    series: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@runtime_checkable
+class Model(Protocol):
+    """What the engine needs of a model.
+
+    Attributes
+    ----------
+    name : str
+        Registry name; ``model:`` in YAML.
+    parameters : tuple of ParameterInfo
+        Uncertain parameters it reads (each must be in the config's ``parameters``).
+    levers : tuple of str
+        Dotted ``policy.*`` keys it reads (documentation and reports).
+    outcomes : tuple of OutcomeInfo
+        Outcomes it returns, in order.
+    series : tuple of SeriesInfo
+        Daily series it can record.
+    streams : tuple of str
+        Independent random streams it needs; each gets its own generator per block.
+    """
+
+    name: str
+    parameters: tuple[ParameterInfo, ...]
+    levers: tuple[str, ...]
+    outcomes: tuple[OutcomeInfo, ...]
+    series: tuple[SeriesInfo, ...]
+    streams: tuple[str, ...]
+
+    def simulate(self, block: Block) -> BlockOutput:
+        """Simulate one block of replications."""
+        ...

@@ -1,0 +1,329 @@
+"""Results of a run: per-replication outcomes and inputs, daily series, failures, manifest.
+
+:class:`Results` keeps one ``float64`` column per outcome and per sampled input (row ``i`` is
+replication ``i``; failed replications have NaN outcomes), the daily series kept for the
+first replications, the failures, and a manifest (resolved config, seed, package versions,
+config hash, timestamps). :meth:`Results.save` writes Parquet files plus ``manifest.json``
+atomically (a temporary directory renamed into place, so results are never half-written);
+:func:`load_results` reads them back equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import tempfile
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from scenario.analysis.summary import OutcomeSummary, summarize
+from scenario.config.distributions import describe, is_assumption
+from scenario.config.schema import ScenarioConfig
+from scenario.errors import ResultsError
+
+if TYPE_CHECKING:
+    from scenario.models.protocol import Model, OutcomeInfo
+
+__all__ = ["FORMAT_VERSION", "Failure", "Results", "build_manifest", "config_hash", "load_results"]
+
+FORMAT_VERSION = 1
+_PACKAGES = ("scenario", "numpy", "scipy", "pydantic", "simpy", "pyarrow", "ruamel.yaml", "typer")
+
+
+class Failure(BaseModel):
+    """A replication that raised or returned a non-finite outcome."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    index: int
+    error: str
+    message: str
+
+
+def config_hash(config: ScenarioConfig) -> str:
+    """SHA-256 of the canonical JSON of the resolved config."""
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in _PACKAGES:
+        try:
+            out[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def build_manifest(
+    config: ScenarioConfig,
+    model: Model,
+    *,
+    n: int,
+    seed: int,
+    workers: int,
+    started: dt.datetime,
+    finished: dt.datetime,
+    n_failures: int,
+) -> dict[str, Any]:
+    """The manifest stored beside results: everything needed to reproduce them."""
+    smap = getattr(config, "_locations", None)
+    files = list(getattr(smap, "files", ()) or ())
+    return {
+        "format_version": FORMAT_VERSION,
+        "name": config.name,
+        "model": model.name,
+        "replications": n,
+        "seed": seed,
+        "block_size": config.run.block_size,
+        "workers": workers,
+        "failures": n_failures,
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+        "config_hash": config_hash(config),
+        "config_files": files,
+        "versions": _versions(),
+        "outcomes": [o.model_dump() for o in model.outcomes],
+        "series": [s.model_dump() for s in model.series],
+        "parameters": {
+            key: {
+                "distribution": describe(spec),
+                "source": spec.source,
+                "as_of": spec.as_of.isoformat(),
+                "confidence": spec.confidence,
+                "assumption": is_assumption(spec),
+            }
+            for key, spec in config.flat_parameters().items()
+        },
+        "config": config.model_dump(mode="json"),
+    }
+
+
+def _arrays_equal(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
+    return list(a) == list(b) and all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """Outcome distributions of one run (see module docstring)."""
+
+    config: ScenarioConfig
+    outcomes: dict[str, np.ndarray]
+    inputs: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    dates: np.ndarray
+    failures: tuple[Failure, ...]
+    manifest: dict[str, Any]
+    outcome_info: tuple[OutcomeInfo, ...] = field(default=())
+
+    @property
+    def replications(self) -> int:
+        """Number of replications run (failed ones included)."""
+        return int(self.manifest["replications"])
+
+    @property
+    def n_failed(self) -> int:
+        """Number of failed replications."""
+        return len(self.failures)
+
+    def summary(self) -> list[OutcomeSummary]:
+        """Per outcome: mean with 95 % CI, sd, p5/p50/p95 with CIs, min, max, failures."""
+        info = [(o.name, o.unit, o.direction) for o in self.outcome_info]
+        return summarize(self.outcomes, info)
+
+    def outcome(self, name: str) -> np.ndarray:
+        """One outcome column (NaN where the replication failed)."""
+        try:
+            return self.outcomes[name]
+        except KeyError:
+            raise ResultsError(
+                f"no outcome {name!r} (outcomes: {', '.join(self.outcomes)})"
+            ) from None
+
+    def series_on(self, name: str, date: str | dt.date) -> np.ndarray:
+        """Values of daily series ``name`` on a calendar ``date`` across kept replications."""
+        if name not in self.series:
+            raise ResultsError(f"no series {name!r} (series: {', '.join(self.series) or 'none'})")
+        day = np.datetime64(date, "D")
+        idx = np.flatnonzero(self.dates == day)
+        if idx.size == 0:
+            raise ResultsError(
+                f"date {date} is outside the horizon {self.dates[0]} .. {self.dates[-1]}"
+            )
+        return self.series[name][:, int(idx[0])].astype(np.float64)
+
+    def to_pandas(self) -> Any:
+        """One row per replication: outcome columns, then ``input:<name>`` columns.
+
+        Requires pandas (``pip install scenario[pandas]``).
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ResultsError(
+                "to_pandas() needs pandas: pip install 'scenario[pandas]'"
+            ) from None
+        data: dict[str, np.ndarray] = dict(self.outcomes)
+        data.update({f"input:{k}": v for k, v in self.inputs.items()})
+        return pd.DataFrame(data)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Results):
+            return NotImplemented
+        return (
+            self.config.model_dump(mode="json") == other.config.model_dump(mode="json")
+            and _arrays_equal(self.outcomes, other.outcomes)
+            and _arrays_equal(self.inputs, other.inputs)
+            and _arrays_equal(self.series, other.series)
+            and np.array_equal(self.dates, other.dates)
+            and self.failures == other.failures
+            and self.manifest == other.manifest
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def save(self, directory: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
+        """Write ``outcomes.parquet``, ``inputs.parquet``, ``series.parquet`` and
+        ``manifest.json`` into ``directory``, atomically.
+
+        Parameters
+        ----------
+        directory : path
+            Target directory; it must not exist unless ``overwrite`` is True (and then it
+            must hold earlier results).
+        overwrite : bool
+            Replace existing results in ``directory``.
+        """
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        target = Path(directory)
+        if target.exists():
+            if not target.is_dir():
+                raise ResultsError(f"{target} exists and is not a directory")
+            if any(target.iterdir()):
+                if not overwrite:
+                    raise ResultsError(
+                        f"{target} is not empty; pass overwrite=True (CLI: --overwrite) to "
+                        "replace earlier results"
+                    )
+                if not (target / "manifest.json").is_file():
+                    raise ResultsError(
+                        f"{target} is not empty and holds no scenario results; refusing to "
+                        "overwrite it"
+                    )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            idx = np.arange(self.replications, dtype=np.int64)
+            pq.write_table(
+                pa.table({"replication": idx, **self.outcomes}), tmp / "outcomes.parquet"
+            )
+            pq.write_table(pa.table({"replication": idx, **self.inputs}), tmp / "inputs.parquet")
+            names: list[str] = []
+            reps: list[int] = []
+            values: list[np.ndarray] = []
+            for name, arr in self.series.items():
+                for i in range(arr.shape[0]):
+                    names.append(name)
+                    reps.append(i)
+                    values.append(arr[i])
+            horizon = len(self.dates)
+            flat = (
+                np.concatenate(values).astype(np.float32)
+                if values
+                else np.empty(0, dtype=np.float32)
+            )
+            list_type = pa.list_(pa.float32(), horizon)
+            col = pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), horizon)
+            pq.write_table(
+                pa.table(
+                    {
+                        "series": pa.array(names, pa.string()),
+                        "replication": pa.array(reps, pa.int64()),
+                        "values": col.cast(list_type),
+                    }
+                ),
+                tmp / "series.parquet",
+            )
+            doc = dict(self.manifest)
+            doc["failure_list"] = [f.model_dump() for f in self.failures]
+            doc["start_date"] = str(self.dates[0]) if len(self.dates) else None
+            (tmp / "manifest.json").write_text(
+                json.dumps(doc, indent=2, sort_keys=False, allow_nan=True), encoding="utf-8"
+            )
+            if target.exists():
+                old = target.with_name(f".{target.name}.old-{os.getpid()}")
+                os.replace(target, old)
+                os.replace(tmp, target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+
+def load_results(directory: str | os.PathLike[str]) -> Results:
+    """Read results written by :meth:`Results.save`."""
+    import pyarrow.parquet as pq
+
+    from scenario.models.protocol import OutcomeInfo
+
+    d = Path(directory)
+    man_path = d / "manifest.json"
+    if not man_path.is_file():
+        raise ResultsError(f"{d} holds no manifest.json: not a scenario results directory")
+    try:
+        doc = json.loads(man_path.read_text(encoding="utf-8"))
+        failures = tuple(Failure(**f) for f in doc.pop("failure_list", []))
+        doc.pop("start_date", None)
+        config = ScenarioConfig.model_validate(doc["config"])
+        out_tab = pq.read_table(d / "outcomes.parquet")
+        in_tab = pq.read_table(d / "inputs.parquet")
+        ser_tab = pq.read_table(d / "series.parquet")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ResultsError(f"cannot read results in {d}: {exc}") from None
+    outcomes = {
+        c: out_tab.column(c).to_numpy().astype(np.float64)
+        for c in out_tab.column_names
+        if c != "replication"
+    }
+    inputs = {
+        c: in_tab.column(c).to_numpy().astype(np.float64)
+        for c in in_tab.column_names
+        if c != "replication"
+    }
+    horizon = config.horizon_days
+    series: dict[str, np.ndarray] = {}
+    if ser_tab.num_rows:
+        names = ser_tab.column("series").to_pylist()
+        flat = ser_tab.column("values").combine_chunks().flatten().to_numpy()
+        mat = np.asarray(flat, dtype=np.float32).reshape(len(names), horizon)
+        for name in dict.fromkeys(names):
+            rows = [i for i, nm in enumerate(names) if nm == name]
+            series[name] = mat[rows]
+    dates = np.datetime64(config.start_date, "D") + np.arange(horizon)
+    info = tuple(OutcomeInfo(**o) for o in doc.get("outcomes", []))
+    return Results(
+        config=config,
+        outcomes=outcomes,
+        inputs=inputs,
+        series=series,
+        dates=dates,
+        failures=failures,
+        manifest=doc,
+        outcome_info=info,
+    )
