@@ -109,9 +109,12 @@ def run(
         int | None,
         typer.Option("-n", "--replications", help="Replications (default: run.replications)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option("--seed", help="Root seed (default: run.seed).")] = None,
+    seed: Annotated[
+        int | None, typer.Option("--seed", help="Root seed (default: run.seed).")
+    ] = None,
     workers: Annotated[
-        int, typer.Option("--workers", "-w", min=1, help="Worker processes (results do not change).")
+        int,
+        typer.Option("--workers", "-w", min=1, help="Worker processes (results do not change)."),
     ] = 1,
     sets: SetOpt = None,
     out: Annotated[
@@ -128,16 +131,15 @@ def run(
 
     try:
         cfg = _load(config, sets)
-        overrides: dict[str, Any] = {}
-        if replications is not None:
-            overrides["run.replications"] = replications
-        if seed is not None:
-            overrides["run.seed"] = seed
-        if overrides:
-            cfg = _load(config, [*(sets or []), *(f"{k}={v}" for k, v in overrides.items())])
-        if out is not None and out.exists() and any(out.iterdir()) and not overwrite:
-            _err.print(f"error: {out}: not empty; pass --overwrite to replace earlier results")
-            raise typer.Exit(code=1)
+        if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())):
+            if not overwrite or not (out / "manifest.json").is_file():
+                _err.print(
+                    f"error: {out}: exists and is not empty; pass --overwrite to replace "
+                    "earlier results (only a results directory can be overwritten)",
+                    markup=False,
+                    highlight=False,
+                )
+                raise typer.Exit(code=1)
         show = not quiet and _err.is_terminal
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -148,12 +150,14 @@ def run(
             transient=True,
             disable=not show,
         ) as bar:
-            task = bar.add_task(cfg.name, total=cfg.run.replications)
+            task = bar.add_task(cfg.name, total=replications or cfg.run.replications)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, total=total)
 
-            results = run_scenario(cfg, workers=workers, progress=progress)
+            results = run_scenario(
+                cfg, replications=replications, seed=seed, workers=workers, progress=progress
+            )
         if out is not None:
             results.save(out, overwrite=overwrite)
     except ScenarioError as exc:
@@ -166,8 +170,11 @@ def run(
     _out.print(summary_table(results.summary(), title=title))
     _out.print(
         f"failed replications: {results.n_failed}"
-        + (f" (first: #{results.failures[0].index}: {results.failures[0].message})"
-           if results.failures else "")
+        + (
+            f" (first: #{results.failures[0].index}: {results.failures[0].message})"
+            if results.failures
+            else ""
+        )
     )
     _out.print(
         f"{n_assume} of {len(cfg.flat_parameters())} parameters are ASSUMPTIONs "
@@ -179,7 +186,9 @@ def run(
 
 @app.command()
 def validate(
-    configs: Annotated[list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)],
+    configs: Annotated[
+        list[Path], typer.Argument(help="Scenario YAML files.", show_default=False)
+    ],
     sets: SetOpt = None,
 ) -> None:
     """Check config files (syntax, schema, and that the model's parameters are all given)."""

@@ -189,7 +189,8 @@ def _plain(
                 line,
                 col,
                 _dotted(path),
-                f"only plain scalars, lists and mappings are allowed (got {type(node).__name__})",
+                f"{type(node).__name__} values are not allowed: scenario files hold plain "
+                f"data only (got {_fmt(node)})",
             )
         )
         return None
@@ -276,10 +277,19 @@ def _merge(
     top_locs: Mapping[Path_, Loc],
     prefix: Path_ = (),
 ) -> None:
-    """Deep-merge ``top`` into ``base`` in place: mappings merge, everything else replaces."""
+    """Deep-merge ``top`` into ``base`` in place: mappings merge, everything else replaces.
+
+    A mapping that names a different ``dist:`` than the one it overrides replaces it whole
+    (a new distribution does not inherit the old one's arguments).
+    """
     for key, value in top.items():
         path = (*prefix, key)
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        old = base.get(key)
+        if (
+            isinstance(value, dict)
+            and isinstance(old, dict)
+            and ("dist" not in value or value.get("dist") == old.get("dist"))
+        ):
             if path in top_locs:
                 base_locs[path] = top_locs[path]
             _merge(base[key], base_locs, value, top_locs, path)
@@ -470,8 +480,7 @@ def _issues_from_validation(
         if sep and head.isidentifier() and " " not in head:
             parent_ok, parent = _value_at(data, path)
             if parent_ok and isinstance(parent, dict):
-                if head in parent:
-                    path.append(head)
+                path.append(head)
                 msg = rest
         found, value = _value_at(data, path)
         if kind == "extra_forbidden":

@@ -126,7 +126,7 @@ def _available_memory() -> int:
 
 def _replication_issue(config: ScenarioConfig, from_arg: bool, message: str) -> ConfigError:
     if from_arg:
-        return ConfigError(ConfigIssue("<argument replications>", 0, 0, "replications", message))
+        return ConfigError(ConfigIssue("<argument>", 0, 0, "replications", message))
     return ConfigError(issue_at(config, ("run", "replications"), message))
 
 
