@@ -131,15 +131,15 @@ def run(
 
     try:
         cfg = _load(config, sets)
-        if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())):
-            if not overwrite or not (out / "manifest.json").is_file():
-                _err.print(
-                    f"error: {out}: exists and is not empty; pass --overwrite to replace "
-                    "earlier results (only a results directory can be overwritten)",
-                    markup=False,
-                    highlight=False,
-                )
-                raise typer.Exit(code=1)
+        occupied = out is not None and out.exists() and (not out.is_dir() or any(out.iterdir()))
+        if occupied and out is not None and not (overwrite and (out / "manifest.json").is_file()):
+            _err.print(
+                f"error: {out}: exists and is not empty; pass --overwrite to replace "
+                "earlier results (only a results directory can be overwritten)",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(code=1)
         show = not quiet and _err.is_terminal
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -236,7 +236,7 @@ def show(
         raise _fail(exc) from None
     y = YAML(typ="safe", pure=True)
     y.default_flow_style = False
-    y.sort_base_mapping_type_on_output = False  # type: ignore[attr-defined]
+    y.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
     buf = io.StringIO()
     y.dump(data, buf)
     sys.stdout.write(buf.getvalue())

@@ -18,7 +18,6 @@ import os
 import platform
 import shutil
 import tempfile
-
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any

@@ -104,7 +104,7 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize("kw,needle", BAD, ids=lambda v: str(v))
+@pytest.mark.parametrize(("kw", "needle"), BAD, ids=lambda v: str(v))
 def test_bad_arguments_are_rejected(kw: dict[str, Any], needle: str) -> None:
     with pytest.raises(ValidationError) as info:
         spec(**kw)

@@ -426,9 +426,9 @@ def _paths(value: Any, prefix: tuple[str | int, ...]) -> Iterable[tuple[str | in
 def _value_at(data: Any, path: Sequence[str | int]) -> tuple[bool, Any]:
     node = data
     for part in path:
-        if (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
-        ):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             node = node[part]
         else:
             return False, None

@@ -156,7 +156,7 @@ def _run_block(plan: _Plan, b: int) -> _BlockResult:
         outcomes, series = _check_output(model, out, size, keep, H)
     except ModelError:
         raise
-    except Exception:  # noqa: BLE001 - a failing replication must not stop the run
+    except Exception:
         outcomes = {k: np.full(size, np.nan) for k in names}
         series = {s.name: np.full((keep, H), np.nan, dtype=np.float32) for s in model.series}
         for i in range(size):
@@ -175,7 +175,7 @@ def _run_block(plan: _Plan, b: int) -> _BlockResult:
                 oc, se = _check_output(model, o1, 1, 1 if i < keep else 0, H)
             except ModelError:
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 failures.append(_failure(start + i, exc))
                 continue
             for k in names:
@@ -188,8 +188,8 @@ def _run_block(plan: _Plan, b: int) -> _BlockResult:
     for k in names:
         bad |= ~np.isfinite(outcomes[k])
     already = {f.index for f in failures}
-    for i in np.flatnonzero(bad):
-        idx = start + int(i)
+    for i in np.flatnonzero(bad).tolist():
+        idx = start + i
         if idx in already:
             continue
         which = [k for k in names if not np.isfinite(outcomes[k][i])]

@@ -354,10 +354,10 @@ def simulate_ground(block: Block) -> BlockOutput:
         # Lanchester square-law step on (X, Y).
         Y = R + Ne
         vN = v * Ne
-        pN = vN / (vN + R)
+        pN = vN / np.maximum(vN + R, 1e-9)
         fire_mix = (1.0 - pN) + pN * mu
         a = alpha * f * fire_mix
-        b = beta * (R + w_n * Ne) / Y
+        b = beta * (R + w_n * Ne) / np.maximum(Y, 1e-9)
         Xn, Yn, _ = square_law_step(X, Y, a, b)
         exp_lx = np.where(active, X - Xn, 0.0)
         exp_ly = np.where(active, Y - Yn, 0.0)
@@ -408,8 +408,11 @@ def simulate_ground(block: Block) -> BlockOutput:
     killed_n = cas_n * p("nk_killed_share")
     wounded = np.maximum(cas_n - killed_n - captured, 0.0)
     horizon_left = np.where(np.isfinite(onset), H - onset, 0.0)
+    reached = np.isfinite(first_ineffective)
     days_to_ineff = np.where(
-        np.isfinite(first_ineffective), first_ineffective - onset, horizon_left
+        reached,
+        np.where(reached, first_ineffective, 0.0) - np.where(reached, onset, 0.0),
+        horizon_left,
     )
     outcomes = {
         "ua_casualties": cas_u,

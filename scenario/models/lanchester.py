@@ -160,7 +160,8 @@ def overdispersed_losses(
     k = np.asarray(dispersion, dtype=np.float64)
     scale = 1.0 + lam / k
     draws = rng.gamma(lam / scale, scale)
-    return np.minimum(draws, np.maximum(present, 0.0))
+    out: np.ndarray = np.minimum(draws, np.maximum(present, 0.0))
+    return out
 
 
 @dataclass(frozen=True)

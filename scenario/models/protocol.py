@@ -10,7 +10,7 @@ replication unless the model is a discrete-event simulation.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol, runtime_checkable
 
@@ -131,12 +131,23 @@ class Model(Protocol):
         Independent random streams it needs; each gets its own generator per block.
     """
 
-    name: str
-    parameters: tuple[ParameterInfo, ...]
-    levers: tuple[str, ...]
-    outcomes: tuple[OutcomeInfo, ...]
-    series: tuple[SeriesInfo, ...]
-    streams: tuple[str, ...]
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def parameters(self) -> Sequence[ParameterInfo]: ...
+
+    @property
+    def levers(self) -> Sequence[str]: ...
+
+    @property
+    def outcomes(self) -> Sequence[OutcomeInfo]: ...
+
+    @property
+    def series(self) -> Sequence[SeriesInfo]: ...
+
+    @property
+    def streams(self) -> Sequence[str]: ...
 
     def simulate(self, block: Block) -> BlockOutput:
         """Simulate one block of replications."""

@@ -1,0 +1,170 @@
+"""Kursk ground model: face validity against the public record, conservation, levers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import scenario
+from scenario.config.distributions import sample
+from scenario.engine.rng import parameter_rng
+from scenario.results import Results
+
+ROOT = Path(__file__).resolve().parents[1]
+N = 4000
+
+
+@pytest.fixture(scope="module")
+def baseline() -> Results:
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml")
+    return scenario.run(cfg, replications=N, seed=20241101)
+
+
+def _spread(x: np.ndarray) -> tuple[float, float]:
+    lo, hi = np.quantile(x, [0.05, 0.95])
+    return float(lo), float(hi)
+
+
+def test_baseline_starts_from_the_reported_situation(baseline: Results) -> None:
+    # Russian troops committed ~59,000 (Reuters 2024-11-23); NK contingent 10-12k.
+    ru0 = baseline.inputs["ground.ru_troops_initial"]
+    assert _spread(ru0)[0] <= 59_000 <= _spread(ru0)[1]
+    nk = baseline.inputs["ground.nk_wave1_size"]
+    assert nk.min() >= 10_000 and nk.max() <= 12_000
+    # Ukrainian-held ground ~800 km2 on 23 Nov 2024 (Reuters).
+    lo, hi = _spread(baseline.series_on("ground_held_km2", "2024-11-23"))
+    assert lo <= 800 <= hi
+
+
+def test_baseline_spread_includes_the_historical_record(baseline: Results) -> None:
+    # Under 100 km2 held in March 2025 (Eesti Ekspress war diary).
+    lo, hi = _spread(baseline.series_on("ground_held_km2", "2025-03-15"))
+    assert lo <= 100
+    # ~3,000-4,000 NK casualties by late January 2025 (NIS 2025-01-13; BBC ~2025-01-23).
+    lo, hi = _spread(baseline.series_on("nk_casualties_cum", "2025-01-23"))
+    assert lo <= 4_000 and hi >= 3_000
+    # 4,700 NK casualties incl. ~600 killed by end of April 2025 (NIS 2025-04-30).
+    lo, hi = _spread(baseline.series_on("nk_casualties_cum", "2025-04-29"))
+    assert lo <= 4_700 <= hi
+    lo, hi = _spread(baseline.series_on("nk_killed_cum", "2025-04-29"))
+    assert lo <= 600 <= hi
+
+
+def test_median_nk_casualty_rate_in_heavy_combat_is_in_the_reported_band(
+    baseline: Results,
+) -> None:
+    # ISW 2025-01-16: ~92/day; the publicly reported band is 50-130.
+    rate = baseline.outcomes["nk_casualties_per_combat_day"]
+    median = float(np.median(rate[baseline.outcomes["nk_combat_days"] > 0]))
+    assert 50 <= median <= 130
+
+
+def test_conservation_and_no_nan(baseline: Results) -> None:
+    o = baseline.outcomes
+    for k, v in o.items():
+        assert np.all(np.isfinite(v)), k
+    np.testing.assert_allclose(
+        o["nk_killed"] + o["nk_wounded"] + o["nk_captured"],
+        o["nk_casualties"],
+        rtol=1e-9,
+        atol=1e-6,
+    )
+    deployed = baseline.inputs["ground.nk_wave1_size"] + baseline.inputs["ground.nk_wave2_size"]
+    assert np.all(o["nk_casualties"] <= deployed + 1e-6)
+    assert np.all(o["ground_held_end_km2"] >= 0)
+    assert np.all(o["ground_held_end_km2"] <= 1376)
+    assert np.all((o["ua_expelled"] == 1) == (o["ground_held_end_km2"] == 0))
+    assert np.all(o["nk_prisoners_interrogated_by_advisors"] == 0)  # no advisors in baseline
+    for name, arr in baseline.series.items():
+        assert np.all(arr >= 0), name
+
+
+def _paired(overrides: list[str], n: int = 2000) -> tuple[Results, Results]:
+    base = scenario.load_config(ROOT / "configs" / "baseline.yaml")
+    opt = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=overrides)
+    return scenario.run(base, replications=n, seed=9), scenario.run(opt, replications=n, seed=9)
+
+
+def test_offensive_aid_keeps_ukraine_in_the_sector_longer() -> None:
+    base, opt = _paired(
+        [
+            "policy.offensive_aid.deploy=true",
+            "policy.offensive_aid.shells_per_month=60000",
+            "policy.offensive_aid.k9_howitzers=36",
+        ]
+    )
+    diff = opt.outcomes["ground_held_end_km2"] - base.outcomes["ground_held_end_km2"]
+    se = diff.std(ddof=1) / np.sqrt(diff.size)
+    assert diff.mean() > 4 * se
+    assert np.all(diff >= -1e-9) or diff.mean() > 0
+
+
+def test_advisors_interrogate_prisoners_and_raise_nk_losses() -> None:
+    base, opt = _paired(
+        [
+            "policy.advisors.deploy=true",
+            "policy.advisors.personnel=40",
+            "policy.advisors.arrival_day=20",
+        ]
+    )
+    assert opt.outcomes["nk_prisoners_interrogated_by_advisors"].mean() > 0
+    diff = (
+        opt.outcomes["nk_casualties_per_combat_day"]
+        - base.outcomes["nk_casualties_per_combat_day"]
+    )
+    se = diff.std(ddof=1) / np.sqrt(diff.size)
+    assert diff.mean() > 4 * se
+
+
+def test_no_north_koreans_means_no_north_korean_casualties() -> None:
+    cfg = scenario.load_config(
+        ROOT / "configs" / "baseline.yaml",
+        overrides=[
+            "parameters.ground.nk_wave1_size={dist: fixed, value: 0, source: t, as_of: 2024-01-01, confidence: high}",
+            "parameters.ground.nk_wave2_size={dist: fixed, value: 0, source: t, as_of: 2024-01-01, confidence: high}",
+        ],
+    )
+    res = scenario.run(cfg, replications=300, seed=1)
+    assert np.all(res.outcomes["nk_casualties"] == 0)
+    assert np.all(np.isfinite(res.outcomes["ru_casualties"]))
+
+
+@given(
+    shells=st.floats(0, 200_000),
+    k9=st.integers(0, 200),
+    personnel=st.integers(1, 500),
+    day=st.integers(0, 179),
+    seed=st.integers(0, 2**32),
+)
+def test_any_lever_setting_gives_finite_outcomes(
+    shells: float, k9: int, personnel: int, day: int, seed: int
+) -> None:
+    cfg = scenario.load_config(
+        ROOT / "configs" / "baseline.yaml",
+        overrides=[
+            "policy.offensive_aid.deploy=true",
+            f"policy.offensive_aid.shells_per_month={shells}",
+            f"policy.offensive_aid.k9_howitzers={k9 + 1}",
+            f"policy.offensive_aid.start_day={day}",
+            "policy.advisors.deploy=true",
+            f"policy.advisors.personnel={personnel}",
+            f"policy.advisors.arrival_day={day}",
+            "run.series_replications=0",
+        ],
+    )
+    res = scenario.run(cfg, replications=64, seed=seed)
+    assert res.n_failed == 0
+    for v in res.outcomes.values():
+        assert np.all(np.isfinite(v))
+
+
+def test_inputs_are_the_documented_streams() -> None:
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml")
+    res = scenario.run(cfg, replications=10, seed=4)
+    spec = cfg.flat_parameters()["ground.nk_wave1_size"]
+    expected = sample(spec, 10, rng=parameter_rng(4, 0, "ground.nk_wave1_size"))
+    assert np.array_equal(res.inputs["ground.nk_wave1_size"], expected)
