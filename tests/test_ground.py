@@ -168,3 +168,18 @@ def test_inputs_are_the_documented_streams() -> None:
     spec = cfg.flat_parameters()["ground.nk_wave1_size"]
     expected = sample(spec, 10, rng=parameter_rng(4, 0, "ground.nk_wave1_size"))
     assert np.array_equal(res.inputs["ground.nk_wave1_size"], expected)
+
+
+@pytest.mark.slow
+def test_face_validity_holds_at_large_n_with_workers() -> None:
+    cfg = scenario.load_config(
+        ROOT / "configs" / "baseline.yaml", overrides=["run.series_replications=5000"]
+    )
+    res = scenario.run(cfg, replications=20_000, seed=7, workers=2)
+    rate = res.outcomes["nk_casualties_per_combat_day"][res.outcomes["nk_combat_days"] > 0]
+    assert 50 <= float(np.median(rate)) <= 130
+    lo, hi = _spread(res.series_on("nk_casualties_cum", "2025-04-29"))
+    assert lo <= 4_700 <= hi
+    lo, _ = _spread(res.series_on("ground_held_km2", "2025-03-15"))
+    assert lo <= 100
+    assert res.n_failed == 0

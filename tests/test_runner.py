@@ -175,3 +175,14 @@ def test_series_are_kept_for_the_first_replications() -> None:
         res.series["path"][:, 1], res.outcomes["y"][:150].astype(np.float32), rtol=1e-6
     )
     assert str(res.dates[0]) == "2024-11-01" and len(res.dates) == 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [2, 3])
+def test_worker_independence_with_failures_at_scale(workers: int) -> None:
+    cfg = toy_config(replications=200_000, block_size=7_000)
+    serial = run(cfg, model=Toy(fail_above=0.9999))
+    pooled = run(cfg, model=Toy(fail_above=0.9999), workers=workers)
+    assert serial.failures == pooled.failures and serial.n_failed > 0
+    for k in serial.outcomes:
+        assert np.array_equal(serial.outcomes[k], pooled.outcomes[k], equal_nan=True)
