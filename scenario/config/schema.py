@@ -5,8 +5,12 @@ A scenario file has five parts (XLRM vocabulary):
 ``run``
     Engine settings: replications, seed, block size, how many replications keep daily series.
 ``policy``
-    The levers: South Korea's options (advisors, offensive aid) plus free-form ``custom``
-    levers for user models. Levers are set by the analyst, never sampled.
+    The levers: South Korea's options (advisors, offensive aid, M-SAM, BICES), European
+    troops, plus free-form ``custom`` levers for user models. Levers are set by the analyst,
+    never sampled; each can start on a day or on a ``trigger`` (an event in another
+    submodel).
+``adversary``, ``air_defence``
+    Structural choices: North Korean pilots in combat; the air-defence engine.
 ``parameters``
     The uncertainties: ``parameters.<group>.<name>`` is a distribution spec with its
     ``source``, ``as_of`` and ``confidence`` (see :mod:`scenario.config.distributions`).
@@ -26,6 +30,13 @@ from scenario.config.distributions import DistributionSpec
 
 __all__ = [
     "MAX_REPLICATIONS",
+    "Adversary",
+    "AirDefenceSettings",
+    "Bices",
+    "EuropeanTroops",
+    "Msam",
+    "Trigger",
+    "TriggerEvent",
     "AdvisorRole",
     "Advisors",
     "OffensiveAid",
@@ -76,6 +87,55 @@ class RunSettings(BaseModel):
     )
 
 
+TriggerEvent = Literal[
+    "nk_second_wave",
+    "nk_casualties_above",
+    "nk_captured_above",
+    "nk_combat_ineffective",
+    "nk_pilots_operational",
+    "ground_held_below",
+    "escalation_level_at_least",
+]
+_THRESHOLD_EVENTS = {
+    "nk_casualties_above",
+    "nk_captured_above",
+    "ground_held_below",
+    "escalation_level_at_least",
+}
+
+
+class Trigger(BaseModel):
+    """Start a lever when an event happens in another submodel (a conditional response).
+
+    The lever becomes active ``delay_days`` after the day the event is first observed (and
+    not before the lever's own start day). Events:
+
+    * ``nk_second_wave``: the second North Korean wave joins combat;
+    * ``nk_casualties_above`` / ``nk_captured_above``: cumulative NK casualties / prisoners
+      exceed ``threshold``;
+    * ``nk_combat_ineffective``: the NK contingent is first combat-ineffective;
+    * ``nk_pilots_operational``: North Korean pilots finish training;
+    * ``ground_held_below``: Ukrainian-held ground in Kursk falls below ``threshold`` km2;
+    * ``escalation_level_at_least``: the escalation ladder reaches level ``threshold``.
+    """
+
+    model_config = _FROZEN
+
+    event: TriggerEvent = Field(description="The event that starts the lever.")
+    threshold: float | None = Field(default=None, description="For *_above/_below/_at_least.")
+    delay_days: int = Field(default=0, ge=0, le=3650, description="Days from event to start.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.event in _THRESHOLD_EVENTS and self.threshold is None:
+            raise ValueError(f"threshold: event {self.event!r} needs a threshold (got None)")
+        if self.event not in _THRESHOLD_EVENTS and self.threshold is not None:
+            raise ValueError(
+                f"threshold: event {self.event!r} takes no threshold (got {self.threshold})"
+            )
+        return self
+
+
 AdvisorRole = Literal["tactics_analysis", "interrogation"]
 
 
@@ -95,6 +155,7 @@ class Advisors(BaseModel):
         default=("tactics_analysis", "interrogation"),
         description="What they do: tactics_analysis, interrogation.",
     )
+    trigger: Trigger | None = Field(default=None, description="Arrive on an event instead.")
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -120,6 +181,7 @@ class OffensiveAid(BaseModel):
     k239_mlrs: int = Field(default=0, ge=0, le=1_000, description="K239 Chunmoo launchers.")
     k2_tanks: int = Field(default=0, ge=0, le=2_000, description="K2 main battle tanks.")
     start_day: int = Field(default=0, ge=0, description="Day (from start_date) deliveries start.")
+    trigger: Trigger | None = Field(default=None, description="Start on an event instead.")
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -132,6 +194,93 @@ class OffensiveAid(BaseModel):
         return self
 
 
+class Msam(BaseModel):
+    """Lever: transfer of Cheongung-II (KM-SAM Block II, "M-SAM") batteries."""
+
+    model_config = _FROZEN
+
+    deploy: bool = Field(default=False, description="Transfer batteries at all.")
+    batteries: int = Field(default=0, ge=0, le=20, description="Batteries transferred.")
+    launchers_per_battery: int = Field(default=4, ge=1, le=6, description="4-6 (Defense Mirror).")
+    missiles_per_launcher: int = Field(default=8, ge=1, le=8, description="8 (ADD; DAPA).")
+    interceptor_stock: int = Field(
+        default=0, ge=0, le=100_000, description="Reserve interceptors beyond the loaded ones."
+    )
+    resupply_per_month: float = Field(
+        default=0.0, ge=0, le=10_000, description="Interceptors added to the reserve per month."
+    )
+    delivery_day: int = Field(default=0, ge=0, description="Day (from start_date) of delivery.")
+    training_days: int = Field(
+        default=60, ge=0, le=730, description="Days from delivery to operational crews."
+    )
+    doctrine: Literal["salvo", "shoot_look_shoot"] = Field(
+        default="shoot_look_shoot", description="Fire a salvo once, or shoot-look-shoot."
+    )
+    salvo_size: int = Field(default=1, ge=1, le=4, description="Interceptors per look.")
+    looks: int = Field(default=2, ge=1, le=4, description="Looks for shoot-look-shoot.")
+    trigger: Trigger | None = Field(default=None, description="Deliver on an event instead.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.deploy and self.batteries < 1:
+            raise ValueError(
+                f"batteries: must be at least 1 when deploy is true (got {self.batteries})"
+            )
+        return self
+
+
+class Bices(BaseModel):
+    """Lever: South Korea joins NATO's BICES intelligence-sharing system."""
+
+    model_config = _FROZEN
+
+    join: bool = Field(default=False, description="Join BICES.")
+    start_day: int = Field(default=0, ge=0, description="Day (from start_date) sharing starts.")
+    trigger: Trigger | None = Field(default=None, description="Join on an event instead.")
+
+
+class EuropeanTroops(BaseModel):
+    """Lever: European troops on the ground in Ukraine (training or rear security)."""
+
+    model_config = _FROZEN
+
+    deploy: bool = Field(default=False, description="Deploy at all.")
+    personnel: int = Field(default=0, ge=0, le=200_000, description="Troops deployed.")
+    role: Literal["training", "rear_security"] = Field(
+        default="training", description="training (raises effectiveness) or rear_security."
+    )
+    start_day: int = Field(default=0, ge=0, description="Day (from start_date) they deploy.")
+    trigger: Trigger | None = Field(default=None, description="Deploy on an event instead.")
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.deploy and self.personnel < 1:
+            raise ValueError(
+                f"personnel: must be at least 1 when deploy is true (got {self.personnel})"
+            )
+        return self
+
+
+class Adversary(BaseModel):
+    """Structural choices about the North Korean deployment (not sampled)."""
+
+    model_config = _FROZEN
+
+    pilots_in_combat: bool = Field(
+        default=False, description="North Korean pilots fly Su-25 combat sorties once trained."
+    )
+
+
+class AirDefenceSettings(BaseModel):
+    """How the campaign evaluates air and missile defence."""
+
+    model_config = _FROZEN
+
+    engine: Literal["fast", "des"] = Field(
+        default="fast", description="fast: vectorised kernel; des: discrete-event (simpy)."
+    )
+
+
 class Policy(BaseModel):
     """All levers. Every lever defaults to 'not sent', the historical record."""
 
@@ -139,6 +288,9 @@ class Policy(BaseModel):
 
     advisors: Advisors = Field(default_factory=Advisors)
     offensive_aid: OffensiveAid = Field(default_factory=OffensiveAid)
+    msam: Msam = Field(default_factory=Msam)
+    bices: Bices = Field(default_factory=Bices)
+    european_troops: EuropeanTroops = Field(default_factory=EuropeanTroops)
     custom: dict[str, float | int | bool | str] = Field(
         default_factory=dict, description="Levers of user-registered models, by name."
     )
@@ -162,6 +314,8 @@ class ScenarioConfig(BaseModel):
     horizon_days: int = Field(default=180, ge=1, le=3650, description="Days simulated.")
     run: RunSettings = Field(default_factory=RunSettings)
     policy: Policy = Field(default_factory=Policy)
+    adversary: Adversary = Field(default_factory=Adversary)
+    air_defence: AirDefenceSettings = Field(default_factory=AirDefenceSettings)
     parameters: dict[str, dict[str, DistributionSpec]] = Field(
         default_factory=dict,
         description="Uncertain parameters: parameters.<group>.<name> is a distribution spec.",

@@ -233,7 +233,9 @@ def run_des(
                 if not req.triggered:
                     out.waited += 1
                     start = env.now
-                    patience = deadline - env.now - (0.0 if unit.exponential_hold else unit.look_time)
+                    patience = (
+                        deadline - env.now - (0.0 if unit.exponential_hold else unit.look_time)
+                    )
                     if math.isfinite(patience):
                         got = yield req | timeout(max(patience, 0.0))
                     else:
@@ -367,7 +369,9 @@ def fast_day(
         block = erlang_b(channels, load)
         demand = (offered * (1.0 - block[:, None]) * salvo * e_looks).sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            phi = np.where(demand > 0, np.minimum(1.0, mag / np.where(demand > 0, demand, 1.0)), 1.0)
+            phi = np.where(
+                demand > 0, np.minimum(1.0, mag / np.where(demand > 0, demand, 1.0)), 1.0
+            )
         engage = eligible * (1.0 - block)[:, None] * phi[:, None]
         p_eng = remaining * engage
         p_kill_total += p_eng * (1.0 - leak)

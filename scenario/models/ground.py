@@ -83,9 +83,10 @@ from __future__ import annotations
 import numpy as np
 
 from scenario.models.lanchester import square_law_step
-from scenario.models.protocol import Block, BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
+from scenario.models.daily import Context, DailyModel
+from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
-__all__ = ["PEAK_GROUND_KM2", "GroundModel"]
+__all__ = ["OUTCOMES", "PARAMETERS", "PEAK_GROUND_KM2", "SERIES", "GroundModel", "GroundSubmodel"]
 
 PEAK_GROUND_KM2 = 1376.0
 """Peak Ukrainian-held area in Kursk, August 2024 (Reuters 2024-11-23)."""
@@ -224,210 +225,249 @@ SERIES: tuple[SeriesInfo, ...] = (
 )
 
 
-class GroundModel:
-    """The Kursk ground campaign (see the module docstring for the equations)."""
+class _State:
+    """Arrays of one block of the ground campaign (all shape (n,))."""
+
+    def __init__(self, ctx: Context) -> None:
+        def p(name: str) -> np.ndarray:
+            return ctx.p(f"ground.{name}")
+
+        n = ctx.n
+        self.p = p
+        self.U = p("ua_troops_initial").copy()
+        self.R = p("ru_troops_initial").copy()
+        self.s1, self.s2 = p("nk_wave1_size"), np.maximum(p("nk_wave2_size"), 0.0)
+        g = p("nk_integration_days")
+        self.ready1, self.ready2 = p("nk_wave1_day") + g, p("nk_wave2_day") + g
+        self.w_base = p("nk_effectiveness") * (
+            1.0 + p("nk_sf_share") * (p("nk_sf_multiplier") - 1.0)
+        )
+        self.exp_gain, self.tau = p("nk_experience_gain"), p("nk_learning_days")
+        self.v0 = p("nk_exposure")
+        self.theta, self.e_w = p("nk_ineffective_share"), p("nk_withdrawn_engagement")
+        self.p_cap = p("nk_capture_prob")
+        self.alpha, self.beta = p("ua_kill_rate"), p("red_kill_rate")
+        self.k_loss = p("loss_dispersion")
+        self.rho_u, self.rho_r = p("ua_replacement"), p("ru_replacement")
+        self.f0 = p("fire_floor")
+        self.A = np.minimum(p("ground_held_initial"), PEAK_GROUND_KM2)
+        self.A0 = self.A.copy()
+        self.lam_a, self.r0 = p("ground_rate_km2"), p("breakthrough_ratio")
+        self.k_shape = 1.0 / p("ground_dispersion")
+        self.killed_share = p("nk_killed_share")
+
+        cfg = ctx.config
+        aid, adv = cfg.policy.offensive_aid, cfg.policy.advisors
+        self.supply0 = p("ua_shell_supply_ratio")
+        self.shell_boost = np.zeros(n)
+        self.transit = p("aid_transit_days")
+        self.equip = np.zeros(n)
+        self.training = p("aid_training_days")
+        if aid.deploy:
+            self.shell_boost = (
+                p("aid_kursk_priority") * aid.shells_per_month / p("ua_shell_need_per_month")
+            )
+            self.equip = p("aid_sector_share") * (
+                aid.k9_howitzers * p("k9_troop_equivalent")
+                + aid.k239_mlrs * p("mlrs_troop_equivalent")
+                + aid.k2_tanks * p("k2_troop_equivalent")
+            )
+        self.tactics = adv.deploy and "tactics_analysis" in adv.roles
+        self.interrogation = adv.deploy and "interrogation" in adv.roles
+        self.tac_max = np.zeros(n)
+        if self.tactics:
+            self.tac_max = (
+                p("adv_tactics_gain") * adv.personnel / (adv.personnel + p("adv_half_personnel"))
+            )
+        self.adv_lag = p("adv_learning_days")
+        self.kappa = p("adv_intel_per_prisoner")
+        self.cap = p("adv_intel_cap")
+        self.own_yield = p("ua_own_interrogation_yield")
+
+        self.N = np.zeros(n)
+        self.deployed = np.zeros(n)
+        self.in1 = np.zeros(n, dtype=bool)
+        self.in2 = np.zeros(n, dtype=bool)
+        self.onset = np.full(n, np.inf)
+        self.first_ineffective = np.full(n, np.inf)
+        self.cas_u = np.zeros(n)
+        self.cas_r = np.zeros(n)
+        self.cas_n = np.zeros(n)
+        self.captured = np.zeros(n)
+        self.intel_adv = np.zeros(n)
+        self.intel_own = np.zeros(n)
+        self.combat_days = np.zeros(n)
+        self.combat_cas = np.zeros(n)
+        self.active = np.ones(n, dtype=bool)
+        self.m = min(ctx.block.keep_series, n)
+        H = ctx.horizon
+        self.series = (
+            {s.name: np.empty((self.m, H), dtype=np.float32) for s in SERIES} if self.m else {}
+        )
+
+
+class GroundSubmodel:
+    """The Kursk ground campaign as a daily submodel (equations: module docstring).
+
+    Reads signals ``ua_fire_multiplier`` (intelligence, training; default 1),
+    ``ua_reinforcements`` (troops/day freed by allies; default 0) and ``red_air_support``
+    (troop equivalents of North Korean air sorties; default 0). Publishes
+    ``nk_casualties_today``, ``nk_captured_today``, ``nk_new_troops_today``,
+    ``nk_deployed`` and the quantities ``nk_casualties_cum``, ``nk_captured_cum``,
+    ``ground_held_km2``; marks events ``nk_second_wave`` and ``nk_combat_ineffective``.
+    """
 
     name = "ground"
     parameters = PARAMETERS
     levers = ("policy.advisors", "policy.offensive_aid")
     outcomes = OUTCOMES
     series = SERIES
-    streams = ("ground",)
 
-    def simulate(self, block: Block) -> BlockOutput:
-        """Simulate one block of the ground campaign."""
-        return simulate_ground(block)
+    def start(self, ctx: Context) -> None:
+        """Set up the block's state."""
+        ctx.state[self.name] = _State(ctx)
 
-
-def simulate_ground(block: Block) -> BlockOutput:
-    """Vectorised daily simulation of the sector for one block (see module docstring)."""
-    cfg = block.config
-    n = block.n
-    H = cfg.horizon_days
-    rng = block.rngs["ground"]
-
-    def p(name: str) -> np.ndarray:
-        return np.asarray(block.inputs[f"ground.{name}"], dtype=np.float64)
-
-    # --- inputs -------------------------------------------------------------------------
-    U = p("ua_troops_initial").copy()
-    R = p("ru_troops_initial").copy()
-    s1, s2 = p("nk_wave1_size"), np.maximum(p("nk_wave2_size"), 0.0)
-    g = p("nk_integration_days")
-    ready1, ready2 = p("nk_wave1_day") + g, p("nk_wave2_day") + g
-    w_base = p("nk_effectiveness") * (1.0 + p("nk_sf_share") * (p("nk_sf_multiplier") - 1.0))
-    exp_gain, tau = p("nk_experience_gain"), p("nk_learning_days")
-    v0 = p("nk_exposure")
-    theta, e_w = p("nk_ineffective_share"), p("nk_withdrawn_engagement")
-    p_cap = p("nk_capture_prob")
-    alpha, beta = p("ua_kill_rate"), p("red_kill_rate")
-    k_loss = p("loss_dispersion")
-    rho_u, rho_r = p("ua_replacement"), p("ru_replacement")
-    f0 = p("fire_floor")
-    A = np.minimum(p("ground_held_initial"), PEAK_GROUND_KM2)
-    A0 = A.copy()
-    lam_a, r0, k_a = p("ground_rate_km2"), p("breakthrough_ratio"), p("ground_dispersion")
-
-    # --- levers -------------------------------------------------------------------------
-    aid = cfg.policy.offensive_aid
-    adv = cfg.policy.advisors
-    supply0 = p("ua_shell_supply_ratio")
-    shell_boost = np.zeros(n)
-    shells_from = np.full(n, np.inf)
-    equip = np.zeros(n)
-    equip_from = np.full(n, np.inf)
-    if aid.deploy:
-        shell_boost = p("aid_kursk_priority") * aid.shells_per_month / p("ua_shell_need_per_month")
-        shells_from = aid.start_day + p("aid_transit_days")
-        equip = p("aid_sector_share") * (
-            aid.k9_howitzers * p("k9_troop_equivalent")
-            + aid.k239_mlrs * p("mlrs_troop_equivalent")
-            + aid.k2_tanks * p("k2_troop_equivalent")
-        )
-        equip_from = aid.start_day + p("aid_training_days")
-    tactics = adv.deploy and "tactics_analysis" in adv.roles
-    interrogation = adv.deploy and "interrogation" in adv.roles
-    tac_max = np.zeros(n)
-    if tactics:
-        tac_max = p("adv_tactics_gain") * adv.personnel / (adv.personnel + p("adv_half_personnel"))
-    adv_lag = p("adv_learning_days")
-    kappa, cap, own_yield = (
-        p("adv_intel_per_prisoner"),
-        p("adv_intel_cap"),
-        p("ua_own_interrogation_yield"),
-    )
-
-    # --- state --------------------------------------------------------------------------
-    N = np.zeros(n)
-    deployed = np.zeros(n)
-    in1 = np.zeros(n, dtype=bool)
-    in2 = np.zeros(n, dtype=bool)
-    onset = np.full(n, np.inf)
-    first_ineffective = np.full(n, np.inf)
-    cas_u = np.zeros(n)
-    cas_r = np.zeros(n)
-    cas_n = np.zeros(n)
-    killed_n = np.zeros(n)
-    captured = np.zeros(n)
-    intel_adv = np.zeros(n)
-    intel_own = np.zeros(n)
-    combat_days = np.zeros(n)
-    combat_cas = np.zeros(n)
-    active = np.ones(n, dtype=bool)
-    k_shape = 1.0 / k_a
-
-    m = min(block.keep_series, n)
-    series = {s.name: np.empty((m, H), dtype=np.float32) for s in SERIES} if m else {}
-
-    for t in range(H):
+    def step(self, ctx: Context, t: int) -> None:  # noqa: PLR0915 - one day, in order
+        """Advance the sector one day."""
+        st: _State = ctx.state[self.name]
+        rng = ctx.rng(self.name)
+        U, R, N = st.U, st.R, st.N
         # North Korean waves join combat.
-        j1 = ~in1 & (t >= ready1)
-        j2 = ~in2 & (t >= ready2) & (s2 > 0)
+        j1 = ~st.in1 & (t >= st.ready1)
+        j2 = ~st.in2 & (t >= st.ready2) & (st.s2 > 0)
+        add = np.where(j1, st.s1, 0.0) + np.where(j2, st.s2, 0.0)
         if j1.any() or j2.any():
-            add = np.where(j1, s1, 0.0) + np.where(j2, s2, 0.0)
             N += add
-            deployed += add
-            in1 |= j1
-            in2 |= j2
-            onset = np.where((add > 0) & ~np.isfinite(onset), float(t), onset)
-        fighting = np.isfinite(onset)
-        x_days = np.where(fighting, t - onset, 0.0)
-        share_lost = cas_n / np.maximum(deployed, 1.0)
-        ineffective = fighting & (share_lost >= theta)
-        first_ineffective = np.where(
-            ineffective & ~np.isfinite(first_ineffective), float(t), first_ineffective
-        )
-        engaged = np.where(ineffective, e_w, 1.0)
-        Ne = N * engaged
-        decay = np.exp(-x_days / tau)
-        w_n = w_base * (1.0 + exp_gain * (1.0 - decay))
-        v = 1.0 + (v0 - 1.0) * decay
+            st.deployed += add
+            st.in1 |= j1
+            st.in2 |= j2
+            st.onset = np.where((add > 0) & ~np.isfinite(st.onset), float(t), st.onset)
+            ctx.mark_event("nk_second_wave", j2, t)
+        fighting = np.isfinite(st.onset)
+        x_days = np.where(fighting, t - np.where(fighting, st.onset, 0.0), 0.0)
+        share_lost = st.cas_n / np.maximum(st.deployed, 1.0)
+        ineffective = fighting & (share_lost >= st.theta)
+        newly = ineffective & ~np.isfinite(st.first_ineffective)
+        st.first_ineffective = np.where(newly, float(t), st.first_ineffective)
+        ctx.mark_event("nk_combat_ineffective", ineffective, t)
+        Ne = N * np.where(ineffective, st.e_w, 1.0)
+        decay = np.exp(-x_days / st.tau)
+        w_n = st.w_base * (1.0 + st.exp_gain * (1.0 - decay))
+        v = 1.0 + (st.v0 - 1.0) * decay
 
         # Ukrainian fire and strength.
-        supply = supply0 + np.where(t >= shells_from, shell_boost, 0.0)
-        f = f0 + (1.0 - f0) * np.minimum(supply, 1.0)
-        X = U + np.where(t >= equip_from, equip, 0.0)
-        mu = 1.0 + np.minimum(cap, kappa * (intel_adv + own_yield * intel_own))
-        if tactics and t >= adv.arrival_day:
-            mu = mu + tac_max * (1.0 - np.exp(-(t - adv.arrival_day) / adv_lag))
+        since_aid = ctx.days_active("offensive_aid", t)
+        supply = st.supply0 + np.where(since_aid >= st.transit, st.shell_boost, 0.0)
+        f = (st.f0 + (1.0 - st.f0) * np.minimum(supply, 1.0)) * ctx.signal(
+            "ua_fire_multiplier", 1.0
+        )
+        U += ctx.signal("ua_reinforcements", 0.0) * st.active
+        X = U + np.where(since_aid >= st.training, st.equip, 0.0)
+        mu = 1.0 + np.minimum(st.cap, st.kappa * (st.intel_adv + st.own_yield * st.intel_own))
+        since_adv = ctx.days_active("advisors", t)
+        if st.tactics:
+            ramp = 1.0 - np.exp(-np.maximum(since_adv, 0.0) / st.adv_lag)
+            mu = mu + np.where(since_adv >= 0, st.tac_max * ramp, 0.0)
 
-        # Lanchester square-law step on (X, Y).
+        # Lanchester square-law step on (X, Y); air support adds to red fire.
+        air = ctx.signal("red_air_support", 0.0)
         Y = R + Ne
         vN = v * Ne
         pN = vN / np.maximum(vN + R, 1e-9)
         fire_mix = (1.0 - pN) + pN * mu
-        a = alpha * f * fire_mix
-        b = beta * (R + w_n * Ne) / np.maximum(Y, 1e-9)
+        a = st.alpha * f * fire_mix
+        red_power = R + w_n * Ne + air
+        b = st.beta * red_power / np.maximum(Y, 1e-9)
         Xn, Yn, _ = square_law_step(X, Y, a, b)
-        exp_lx = np.where(active, X - Xn, 0.0)
-        exp_ly = np.where(active, Y - Yn, 0.0)
+        exp_lx = np.where(st.active, X - Xn, 0.0)
+        exp_ly = np.where(st.active, Y - Yn, 0.0)
         qN = pN * mu / fire_mix
         exp_ln = exp_ly * qN
         exp_lr = exp_ly - exp_ln
         # Realised losses: gamma with variance l + l^2/k (see lanchester.overdispersed_losses).
+        k_loss = st.k_loss
         sc_u = 1.0 + exp_lx / k_loss
         sc_r = 1.0 + exp_lr / k_loss
         sc_n = 1.0 + exp_ln / k_loss
         lu = np.minimum(rng.gamma(exp_lx / sc_u, sc_u), U)
         lr = np.minimum(rng.gamma(exp_lr / sc_r, sc_r), R)
         ln = np.minimum(rng.gamma(exp_ln / sc_n, sc_n), Ne)
-        caps = np.minimum(rng.poisson(ln * p_cap), ln)
+        caps = np.minimum(rng.poisson(ln * st.p_cap), ln)
 
-        heavy = fighting & ~ineffective & active
-        combat_days += heavy
-        combat_cas += np.where(heavy, ln, 0.0)
+        heavy = fighting & ~ineffective & st.active
+        st.combat_days += heavy
+        st.combat_cas += np.where(heavy, ln, 0.0)
 
-        U += (rho_u - 1.0) * lu
-        R += (rho_r - 1.0) * lr
+        U += (st.rho_u - 1.0) * lu
+        R += (st.rho_r - 1.0) * lr
         N -= ln
-        cas_u += lu
-        cas_r += lr
-        cas_n += ln
-        captured += caps
-        if interrogation and t >= adv.arrival_day:
-            intel_adv += caps
-        else:
-            intel_own += caps
+        st.cas_u += lu
+        st.cas_r += lr
+        st.cas_n += ln
+        st.captured += caps
+        by_adv = (since_adv >= 0) if st.interrogation else np.zeros(ctx.n, dtype=bool)
+        st.intel_adv += np.where(by_adv, caps, 0.0)
+        st.intel_own += np.where(by_adv, 0.0, caps)
 
         # Ground.
-        ratio = (R + w_n * Ne) / np.maximum(f * X, 1.0)
-        drift = lam_a * (ratio - r0)
-        mag = np.abs(drift)
-        step = np.sign(drift) * rng.gamma(k_shape, mag / k_shape)
-        A = np.where(active, np.clip(A - step, 0.0, PEAK_GROUND_KM2), A)
-        active &= A > 0.0
+        ratio = red_power / np.maximum(f * X, 1.0)
+        drift = st.lam_a * (ratio - st.r0)
+        step = np.sign(drift) * rng.gamma(st.k_shape, np.abs(drift) / st.k_shape)
+        st.A = np.where(st.active, np.clip(st.A - step, 0.0, PEAK_GROUND_KM2), st.A)
+        st.active &= st.A > 0.0
 
+        ctx.signals["nk_casualties_today"] = ln
+        ctx.signals["nk_captured_today"] = caps
+        ctx.signals["nk_new_troops_today"] = add
+        ctx.signals["nk_deployed"] = st.deployed
+        ctx.signals["ru_sector_casualties_today"] = lr
+        ctx.quantities["nk_casualties_cum"] = st.cas_n
+        ctx.quantities["nk_captured_cum"] = st.captured
+        ctx.quantities["ground_held_km2"] = st.A
+
+        m = st.m
         if m:
-            series["ua_troops"][:, t] = U[:m]
-            series["ru_troops"][:, t] = R[:m]
-            series["nk_troops"][:, t] = N[:m]
-            series["ground_held_km2"][:, t] = A[:m]
-            series["nk_casualties_cum"][:, t] = cas_n[:m]
-            series["nk_killed_cum"][:, t] = cas_n[:m] * p("nk_killed_share")[:m]
+            ser = st.series
+            ser["ua_troops"][:, t] = U[:m]
+            ser["ru_troops"][:, t] = R[:m]
+            ser["nk_troops"][:, t] = N[:m]
+            ser["ground_held_km2"][:, t] = st.A[:m]
+            ser["nk_casualties_cum"][:, t] = st.cas_n[:m]
+            ser["nk_killed_cum"][:, t] = st.cas_n[:m] * st.killed_share[:m]
 
-    killed_n = cas_n * p("nk_killed_share")
-    wounded = np.maximum(cas_n - killed_n - captured, 0.0)
-    horizon_left = np.where(np.isfinite(onset), H - onset, 0.0)
-    reached = np.isfinite(first_ineffective)
-    days_to_ineff = np.where(
-        reached,
-        np.where(reached, first_ineffective, 0.0) - np.where(reached, onset, 0.0),
-        horizon_left,
-    )
-    outcomes = {
-        "ua_casualties": cas_u,
-        "ru_casualties": cas_r,
-        "nk_casualties": cas_n,
-        "nk_killed": killed_n,
-        "nk_wounded": wounded,
-        "nk_captured": captured,
-        "nk_casualties_per_combat_day": combat_cas / np.maximum(combat_days, 1.0),
-        "nk_combat_days": combat_days,
-        "nk_days_to_ineffective": days_to_ineff,
-        "nk_ineffective": np.isfinite(first_ineffective).astype(np.float64),
-        "ground_change_km2": A - A0,
-        "ground_held_end_km2": A,
-        "ua_expelled": (A <= 0.0).astype(np.float64),
-        "nk_prisoners_interrogated_by_advisors": intel_adv,
-    }
-    return BlockOutput(outcomes=outcomes, series=series)
+    def finish(self, ctx: Context) -> BlockOutput:
+        """Outcomes and series of the block."""
+        st: _State = ctx.state[self.name]
+        killed = st.cas_n * st.killed_share
+        wounded = np.maximum(st.cas_n - killed - st.captured, 0.0)
+        started = np.isfinite(st.onset)
+        onset = np.where(started, st.onset, 0.0)
+        horizon_left = np.where(started, ctx.horizon - onset, 0.0)
+        reached = np.isfinite(st.first_ineffective)
+        days_to_ineff = np.where(
+            reached, np.where(reached, st.first_ineffective, 0.0) - onset, horizon_left
+        )
+        outcomes = {
+            "ua_casualties": st.cas_u,
+            "ru_casualties": st.cas_r,
+            "nk_casualties": st.cas_n,
+            "nk_killed": killed,
+            "nk_wounded": wounded,
+            "nk_captured": st.captured,
+            "nk_casualties_per_combat_day": st.combat_cas / np.maximum(st.combat_days, 1.0),
+            "nk_combat_days": st.combat_days,
+            "nk_days_to_ineffective": days_to_ineff,
+            "nk_ineffective": reached.astype(np.float64),
+            "ground_change_km2": st.A - st.A0,
+            "ground_held_end_km2": st.A,
+            "ua_expelled": (st.A <= 0.0).astype(np.float64),
+            "nk_prisoners_interrogated_by_advisors": st.intel_adv,
+        }
+        return BlockOutput(outcomes=outcomes, series=st.series)
+
+
+class GroundModel(DailyModel):
+    """The Kursk ground campaign alone, as a registered model named ``ground``."""
+
+    def __init__(self) -> None:
+        super().__init__("ground", [GroundSubmodel()])
