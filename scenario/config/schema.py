@@ -31,18 +31,18 @@ from scenario.config.distributions import DistributionSpec
 __all__ = [
     "MAX_REPLICATIONS",
     "Adversary",
+    "AdvisorRole",
+    "Advisors",
     "AirDefenceSettings",
     "Bices",
     "EuropeanTroops",
     "Msam",
-    "Trigger",
-    "TriggerEvent",
-    "AdvisorRole",
-    "Advisors",
     "OffensiveAid",
     "Policy",
     "RunSettings",
     "ScenarioConfig",
+    "Trigger",
+    "TriggerEvent",
     "json_schema",
 ]
 

@@ -44,15 +44,24 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
+from scipy import special
+
+from scenario.models.daily import Context
+from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = [
+    "AD_OUTCOMES",
+    "AD_PARAMETERS",
     "CLASSES",
+    "AirDefenceSubmodel",
     "DayResult",
+    "FastUnit",
     "FireUnit",
     "UnitState",
     "erlang_b",
     "erlang_c",
     "fast_day",
+    "fast_unit",
     "run_des",
 ]
 
@@ -286,17 +295,27 @@ def run_des(
 def erlang_b(channels: np.ndarray | int, load: np.ndarray | float) -> np.ndarray:
     """Erlang-B blocking probability ``B(c, a)`` (stable recursion, vectorised).
 
-    ``B(0, a) = 1``; ``B(n, a) = a B(n-1, a) / (n + a B(n-1, a))``.
+    ``B(0, a) = 1``; ``B(n, a) = a B(n-1, a) / (n + a B(n-1, a))``. Where the bound
+    ``B(c, a) <= a**c / c!`` is below 1e-15 the result is that bound (it is the exact value
+    to within 1e-15 absolute); the recursion runs only on the other elements.
     """
     c = np.asarray(channels, dtype=np.int64)
     a = np.asarray(load, dtype=np.float64)
     c, a = np.broadcast_arrays(c, a)
-    b = np.ones(a.shape)
-    top = int(c.max()) if c.size else 0
-    for k in range(1, top + 1):
-        nb = a * b / (k + a * b)
-        b = np.where(k <= c, nb, b)
-    return b
+    with np.errstate(divide="ignore", over="ignore"):
+        bound = np.exp(c * np.log(np.maximum(a, 1e-300)) - special.gammaln(c + 1.0))
+    out = np.where(a > 0, np.minimum(bound, 1.0), np.where(c == 0, 1.0, 0.0))
+    idx = np.flatnonzero((bound > 1e-15) & (a > 0))
+    if idx.size:
+        cs = c.ravel()[idx]
+        as_ = a.ravel()[idx]
+        b = np.ones(idx.size)
+        for k in range(1, int(cs.max()) + 1):
+            nb = as_ * b / (k + as_ * b)
+            b = np.where(k <= cs, nb, b)
+        flat = out.reshape(-1)
+        flat[idx] = b
+    return out
 
 
 def erlang_c(channels: int, load: float) -> float:
@@ -316,34 +335,80 @@ def _leak_stats(pk: np.ndarray, salvo: int, looks: np.ndarray) -> tuple[np.ndarr
     return leak, e_looks
 
 
+@dataclass(frozen=True)
+class FastUnit:
+    """A fire unit prepared for the fast kernel (arrays over replications).
+
+    Build with :func:`fast_unit`; ``eligible``, ``leak``, ``e_looks`` and ``hold`` have
+    shape ``(n, 4)``, ``channels`` shape ``(n,)``.
+    """
+
+    eligible: np.ndarray
+    leak: np.ndarray
+    e_looks: np.ndarray
+    hold: np.ndarray
+    channels: np.ndarray
+    salvo: int
+    any_active: bool
+
+
+def fast_unit(
+    active: np.ndarray,
+    channels: np.ndarray,
+    look_time: np.ndarray,
+    salvo: int,
+    looks: int,
+    pk: np.ndarray,
+    warning: np.ndarray,
+) -> FastUnit:
+    """Per-class engagement statistics of a unit: looks that fit the warning time,
+    P(leak | engaged), E[looks | engaged] and channel holding time."""
+    L = np.minimum(looks, np.floor(warning / look_time[:, None]))
+    eligible = (pk > 0) & (L >= 1) & active[:, None]
+    leak, e_looks = _leak_stats(pk, salvo, L)
+    return FastUnit(
+        eligible=eligible.astype(np.float64),
+        leak=leak,
+        e_looks=e_looks,
+        hold=look_time[:, None] * e_looks,
+        channels=np.asarray(channels),
+        salvo=salvo,
+        any_active=bool(eligible.any()),
+    )
+
+
 def fast_day(
     threats: np.ndarray,
-    units: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, int, int, np.ndarray]],
+    units: Sequence[FastUnit],
     ready: Sequence[np.ndarray],
     *,
-    warning: np.ndarray,
     p_detect: np.ndarray,
-    window: float,
+    window: np.ndarray | float,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    rate: np.ndarray | None = None,
+    cache: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
+) -> tuple[np.ndarray, list[np.ndarray]]:
     """One period of the fast kernel, vectorised over replications.
 
     Parameters
     ----------
     threats : array (n, 4)
-        Threats per class this period.
-    units : sequence of tuples
-        Per unit, in the order tried: ``(active (n,) bool, channels (n,), look_time (n,),
-        salvo, looks, pk (n, 4))``.
+        Threats per class this period (realised).
+    units : sequence of FastUnit
+        Fire units in the order they are tried (:func:`fast_unit`).
     ready : sequence of arrays (n,)
         Ready interceptors per unit.
-    warning : array (n, 4)
-        Seconds from detection to impact per class.
     p_detect : array (n,)
         Detection probability.
-    window : float
-        Seconds over which the period's threats arrive (raid window), for offered load.
+    window : float or array (n,)
+        Seconds over which the period's threats arrive (raid window).
     rng : numpy.random.Generator
+    rate : array (n, 4), optional
+        Expected threats per class this period; the Erlang-B offered load uses it (a rate,
+        as in the steady-state formula). Defaults to ``threats``.
+    cache : dict, optional
+        Reuses each unit's blocking while its offered rate is unchanged (pass the same dict
+        every period).
 
     Returns
     -------
@@ -351,33 +416,402 @@ def fast_day(
         Binomial leakers per class.
     used : list of arrays (n,)
         Expected interceptors used per unit (capped by the ready magazine).
-    engaged_share : list of arrays (n, 4)
-        Probability a threat of each class is engaged by each unit.
     """
     n = threats.shape[0]
     remaining = np.ones((n, 4))  # P(threat reaches this unit unengaged | detected)
     p_kill_total = np.zeros((n, 4))
     used: list[np.ndarray] = []
-    shares: list[np.ndarray] = []
-    for (active, channels, look_time, salvo, looks, pk), mag in zip(units, ready, strict=True):
-        L = np.minimum(looks, np.floor(warning / look_time[:, None]))
-        eligible = (pk > 0) & (L >= 1) & active[:, None]
-        leak, e_looks = _leak_stats(pk, salvo, L)
-        offered = threats * p_detect[:, None] * remaining * eligible
-        hold = look_time[:, None] * e_looks
-        load = (offered * hold).sum(axis=1) / window
-        block = erlang_b(channels, load)
-        demand = (offered * (1.0 - block[:, None]) * salvo * e_looks).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            phi = np.where(
-                demand > 0, np.minimum(1.0, mag / np.where(demand > 0, demand, 1.0)), 1.0
-            )
-        engage = eligible * (1.0 - block)[:, None] * phi[:, None]
+    pd = p_detect[:, None]
+    expected = threats if rate is None else rate
+    for ui, (unit, mag) in enumerate(zip(units, ready, strict=True)):
+        if not unit.any_active:
+            used.append(np.zeros(n))
+            continue
+        reach = pd * remaining * unit.eligible  # P(offered to this unit)
+        offered_rate = expected * reach
+        hit = cache.get(ui) if cache is not None else None
+        if hit is not None and np.array_equal(hit[0], offered_rate):
+            free = hit[1]
+        else:
+            load = (offered_rate * unit.hold).sum(axis=1) / window
+            free = 1.0 - erlang_b(unit.channels, load)
+            if cache is not None:
+                cache[ui] = (offered_rate, free)
+        demand = (threats * reach * unit.e_looks).sum(axis=1) * free * unit.salvo
+        phi = np.minimum(1.0, mag / np.maximum(demand, 1e-300))
+        engage = unit.eligible * (free * phi)[:, None]
         p_eng = remaining * engage
-        p_kill_total += p_eng * (1.0 - leak)
+        p_kill_total += p_eng * (1.0 - unit.leak)
         remaining = remaining * (1.0 - engage)
         used.append(np.minimum(demand * phi, mag))
-        shares.append(p_eng * p_detect[:, None])
-    p_leak = 1.0 - p_detect[:, None] * p_kill_total
-    leakers = rng.binomial(threats.astype(np.int64), np.clip(p_leak, 0.0, 1.0)).astype(np.float64)
-    return leakers, used, shares
+    p_leak = np.clip(1.0 - pd * p_kill_total, 0.0, 1.0)
+    leakers = rng.binomial(threats.astype(np.int64), p_leak).astype(np.float64)
+    return leakers, used
+
+
+# --------------------------------------------------------------------------------------
+# The air-defence submodel of the daily campaign.
+# --------------------------------------------------------------------------------------
+
+
+def _ad(name: str, unit: str, meaning: str) -> ParameterInfo:
+    return ParameterInfo(group="air_defence", name=name, unit=unit, meaning=meaning)
+
+
+AD_PARAMETERS: tuple[ParameterInfo, ...] = (
+    _ad("ballistic_per_day", "threats/day", "Lower-tier ballistic missiles at the defended area"),
+    _ad("cruise_per_day", "threats/day", "Cruise missiles at the defended area"),
+    _ad("aircraft_per_day", "threats/day", "Russian aircraft entering the area's envelope"),
+    _ad("drone_per_day", "threats/day", "Attack drones at the defended area"),
+    _ad("raid_window_hours", "hours", "Hours over which a day's threats arrive"),
+    _ad("p_detect", "probability", "Probability a threat is detected in time"),
+    _ad("warning_ballistic_s", "s", "Warning time of a ballistic missile after detection"),
+    _ad("warning_cruise_s", "s", "Warning time of a cruise missile"),
+    _ad("warning_aircraft_s", "s", "Time an aircraft stays engageable"),
+    _ad("warning_drone_s", "s", "Warning time of a drone"),
+    _ad("ua_channels", "engagements", "Simultaneous engagements of existing Ukrainian AD"),
+    _ad("ua_ready", "interceptors", "Ready interceptors of existing Ukrainian AD"),
+    _ad("ua_resupply_per_day", "interceptors/day", "Ukrainian interceptor resupply"),
+    _ad("ua_look_time_s", "s", "Time one Ukrainian engagement look holds a channel"),
+    _ad("ua_pk_ballistic", "probability", "Ukrainian AD single-shot kill, ballistic"),
+    _ad("ua_pk_cruise", "probability", "Ukrainian AD single-shot kill, cruise"),
+    _ad("ua_pk_aircraft", "probability", "Ukrainian AD single-shot kill, aircraft"),
+    _ad("ua_pk_drone", "probability", "Ukrainian AD single-shot kill, drone"),
+    _ad("msam_channels_per_battery", "engagements", "Simultaneous engagements per battery"),
+    _ad("msam_reaction_s", "s", "M-SAM reaction time"),
+    _ad("msam_flight_s", "s", "M-SAM interceptor time of flight to intercept"),
+    _ad("msam_pk_ballistic", "probability", "M-SAM single-shot kill, ballistic"),
+    _ad("msam_pk_cruise", "probability", "M-SAM single-shot kill, cruise"),
+    _ad("msam_pk_aircraft", "probability", "M-SAM single-shot kill, aircraft"),
+)
+
+AD_OUTCOMES: tuple[OutcomeInfo, ...] = (
+    OutcomeInfo(name="ad_threats", unit="threats", description="Threats at the defended area"),
+    OutcomeInfo(
+        name="ad_intercepted",
+        unit="threats",
+        description="Threats intercepted",
+        direction="maximize",
+    ),
+    *(
+        OutcomeInfo(
+            name=f"ad_leakers_{c}",
+            unit="threats",
+            description=f"{c.capitalize()} leakers",
+            direction="minimize",
+        )
+        for c in CLASSES
+    ),
+    OutcomeInfo(
+        name="ad_leakers", unit="threats", description="All leakers", direction="minimize"
+    ),
+    OutcomeInfo(
+        name="ad_intercept_rate",
+        unit="fraction",
+        description="Intercepted / threats",
+        direction="maximize",
+    ),
+    OutcomeInfo(
+        name="msam_interceptors_used", unit="interceptors", description="M-SAM interceptors fired"
+    ),
+    OutcomeInfo(
+        name="ua_interceptors_used",
+        unit="interceptors",
+        description="Existing Ukrainian AD interceptors fired",
+    ),
+    OutcomeInfo(
+        name="msam_dry_day",
+        unit="day",
+        description="Day the M-SAM magazine first ran dry (horizon if never or no M-SAM)",
+    ),
+    OutcomeInfo(
+        name="msam_ran_dry",
+        unit="0/1",
+        description="M-SAM magazine ran dry within the horizon",
+        direction="minimize",
+    ),
+)
+
+AD_SERIES: tuple[SeriesInfo, ...] = (
+    SeriesInfo(name="ad_leakers_daily", unit="threats", description="Leakers per day"),
+    SeriesInfo(name="msam_ready", unit="interceptors", description="M-SAM ready interceptors"),
+)
+
+
+class _ADState:
+    def __init__(self, ctx: Context) -> None:
+        n = ctx.n
+
+        def p(name: str) -> np.ndarray:
+            return ctx.p(f"air_defence.{name}")
+
+        self.rate = np.stack(
+            [
+                p("ballistic_per_day"),
+                p("cruise_per_day"),
+                p("aircraft_per_day"),
+                p("drone_per_day"),
+            ],
+            axis=1,
+        )
+        self.window = p("raid_window_hours") * 3600.0
+        self.p_detect = p("p_detect")
+        self.warning = np.stack(
+            [
+                p("warning_ballistic_s"),
+                p("warning_cruise_s"),
+                p("warning_aircraft_s"),
+                p("warning_drone_s"),
+            ],
+            axis=1,
+        )
+        self.ua_channels = np.maximum(np.rint(p("ua_channels")), 1).astype(np.int64)
+        self.ua_ready = p("ua_ready").copy()
+        self.ua_capacity = p("ua_ready").copy()
+        self.ua_resupply = p("ua_resupply_per_day")
+        self.ua_look = p("ua_look_time_s")
+        self.ua_pk = np.stack(
+            [p("ua_pk_ballistic"), p("ua_pk_cruise"), p("ua_pk_aircraft"), p("ua_pk_drone")],
+            axis=1,
+        )
+        ms = ctx.config.policy.msam
+        self.ms = ms
+        self.ms_salvo = ms.salvo_size
+        self.ms_looks = ms.looks if ms.doctrine == "shoot_look_shoot" else 1
+        self.ms_channels = np.maximum(
+            np.rint(p("msam_channels_per_battery")) * ms.batteries, 1
+        ).astype(np.int64)
+        self.ms_look = p("msam_reaction_s") + p("msam_flight_s")
+        self.ms_pk = np.stack(
+            [p("msam_pk_ballistic"), p("msam_pk_cruise"), p("msam_pk_aircraft"), np.zeros(n)],
+            axis=1,
+        )
+        self.ms_capacity = float(
+            ms.batteries * ms.launchers_per_battery * ms.missiles_per_launcher
+        )
+        self.ms_ready = np.zeros(n)
+        self.ms_reserve = np.zeros(n)
+        self.ms_delivered = np.zeros(n, dtype=bool)
+        self.ms_dry = np.full(n, np.inf)
+        self.threats = np.zeros((n, 4))
+        self.leakers = np.zeros((n, 4))
+        self.ms_used = np.zeros(n)
+        self.ua_used = np.zeros(n)
+        self.m = min(ctx.block.keep_series, n)
+        self.series = (
+            {s.name: np.empty((self.m, ctx.horizon), dtype=np.float32) for s in AD_SERIES}
+            if self.m
+            else {}
+        )
+        self.cache_key: tuple[bytes, bytes] | None = None
+        self.cache_units: list[FastUnit] = []
+        self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        # Discrete-event engine: one simpy environment per replication, kept across days.
+        self.envs: list[simpy.Environment] = []
+        self.res: list[list[simpy.Resource]] = []
+
+
+class AirDefenceSubmodel:
+    """Air and missile defence of one defended area, day by day (fast kernel or DES).
+
+    Reads ``ad_detect_bonus`` and ``ad_warning_factor`` (BICES, from intel) and
+    ``nk_sorties_exposed`` (North Korean sorties entering the envelope, from air_ops).
+    Publishes ``nk_aircraft_lost_today``.
+    """
+
+    name = "air_defence"
+    parameters = AD_PARAMETERS
+    levers = ("policy.msam",)
+    outcomes = AD_OUTCOMES
+    series = AD_SERIES
+
+    def start(self, ctx: Context) -> None:
+        """Set up magazines and, for the DES engine, one environment per replication."""
+        st = _ADState(ctx)
+        if ctx.config.air_defence.engine == "des":
+            for i in range(ctx.n):
+                env = simpy.Environment()
+                st.envs.append(env)
+                st.res.append(
+                    [
+                        simpy.Resource(env, capacity=int(st.ms_channels[i])),
+                        simpy.Resource(env, capacity=int(st.ua_channels[i])),
+                    ]
+                )
+        ctx.state[self.name] = st
+
+    def step(self, ctx: Context, t: int) -> None:
+        """One day of raids against the defended area."""
+        st: _ADState = ctx.state[self.name]
+        rng = ctx.rng(self.name)
+        ms = st.ms
+        # M-SAM delivery, reload and resupply.
+        since = ctx.days_active("msam", t)
+        if ms.deploy:
+            arrived = (since >= 0) & ~st.ms_delivered
+            if arrived.any():
+                st.ms_delivered |= arrived
+                st.ms_ready = np.where(arrived, st.ms_capacity, st.ms_ready)
+                st.ms_reserve = np.where(arrived, float(ms.interceptor_stock), st.ms_reserve)
+            st.ms_reserve = st.ms_reserve + np.where(
+                st.ms_delivered, ms.resupply_per_month / 30.0, 0.0
+            )
+            take = np.minimum(st.ms_capacity - st.ms_ready, st.ms_reserve) * st.ms_delivered
+            st.ms_ready += take
+            st.ms_reserve -= take
+        st.ua_ready = np.minimum(st.ua_ready + st.ua_resupply, st.ua_capacity)
+        ms_on = st.ms_delivered & (since >= ms.training_days)
+
+        p_detect = np.minimum(st.p_detect + ctx.signal("ad_detect_bonus", 0.0), 0.99)
+        warning = st.warning * ctx.signal("ad_warning_factor", 1.0)[:, None]
+        nk_air = ctx.signal("nk_sorties_exposed", 0.0)
+        lam = st.rate.copy()
+        lam[:, 2] += nk_air
+        threats = rng.poisson(lam).astype(np.float64)
+        if ctx.config.air_defence.engine == "des":
+            leakers, ms_used, ua_used = self._des_day(
+                ctx, st, t, threats, ms_on, p_detect, warning, rng
+            )
+        else:
+            units = self._units(ctx, st, ms_on, warning)
+            leakers, (ms_used, ua_used) = fast_day(
+                threats,
+                units,
+                [st.ms_ready, st.ua_ready],
+                p_detect=p_detect,
+                window=st.window,
+                rng=rng,
+                rate=lam,
+                cache=st.block_cache,
+            )
+            st.ms_ready = st.ms_ready - ms_used
+            st.ua_ready = st.ua_ready - ua_used
+            need_more = ms_on & (st.ms_ready < st.ms_salvo) & (ms_used > 0)
+            st.ms_dry = np.where(need_more & ~np.isfinite(st.ms_dry), float(t), st.ms_dry)
+        st.threats += threats
+        st.leakers += leakers
+        st.ms_used += ms_used
+        st.ua_used += ua_used
+        if np.any(nk_air > 0):
+            air_killed = threats[:, 2] - leakers[:, 2]
+            nk_share = nk_air / np.maximum(lam[:, 2], 1e-300)
+            ctx.signals["nk_aircraft_lost_today"] = air_killed * nk_share
+        else:
+            ctx.signals["nk_aircraft_lost_today"] = np.zeros(ctx.n)
+        if st.m:
+            st.series["ad_leakers_daily"][:, t] = leakers[: st.m].sum(axis=1)
+            st.series["msam_ready"][:, t] = st.ms_ready[: st.m]
+
+    def _units(
+        self, ctx: Context, st: _ADState, ms_on: np.ndarray, warning: np.ndarray
+    ) -> list[FastUnit]:
+        """Fast-kernel units, recomputed only when M-SAM status or warning times change."""
+        key = (ms_on.tobytes(), warning.tobytes())
+        if st.cache_key != key:
+            st.cache_units = [
+                fast_unit(
+                    ms_on, st.ms_channels, st.ms_look, st.ms_salvo, st.ms_looks, st.ms_pk, warning
+                ),
+                fast_unit(
+                    np.ones(ctx.n, dtype=bool), st.ua_channels, st.ua_look, 1, 2, st.ua_pk, warning
+                ),
+            ]
+            st.cache_key = key
+            st.block_cache.clear()
+        return st.cache_units
+
+    def _des_day(
+        self,
+        ctx: Context,
+        st: _ADState,
+        t: int,
+        threats: np.ndarray,
+        ms_on: np.ndarray,
+        p_detect: np.ndarray,
+        warning: np.ndarray,
+        rng: np.random.Generator,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        n = ctx.n
+        leakers = np.zeros((n, 4))
+        ms_used = np.zeros(n)
+        ua_used = np.zeros(n)
+        for i in range(n):
+            env = st.envs[i]
+            day_start = t * 86400.0
+            if env.now < day_start:
+                env.run(until=day_start)
+            counts = threats[i].astype(np.int64)
+            cls = np.repeat(np.arange(4), counts)
+            times = rng.uniform(0.0, st.window[i], cls.size)
+            units = []
+            states = []
+            res = []
+            if ms_on[i]:
+                units.append(
+                    FireUnit(
+                        "msam",
+                        int(st.ms_channels[i]),
+                        tuple(st.ms_pk[i]),  # type: ignore[arg-type]
+                        float(st.ms_look[i]),
+                        st.ms_salvo,
+                        st.ms_looks,
+                    )
+                )
+                states.append(UnitState(ready=float(st.ms_ready[i]), capacity=st.ms_capacity))
+                res.append(st.res[i][0])
+            units.append(
+                FireUnit(
+                    "ua",
+                    int(st.ua_channels[i]),
+                    tuple(st.ua_pk[i]),  # type: ignore[arg-type]
+                    float(st.ua_look[i]),
+                    1,
+                    2,
+                )
+            )
+            states.append(
+                UnitState(ready=float(st.ua_ready[i]), capacity=float(st.ua_capacity[i]))
+            )
+            res.append(st.res[i][1])
+            out = run_des(
+                times,
+                cls,
+                units,
+                states,
+                warning=warning[i].tolist(),
+                p_detect=float(p_detect[i]),
+                rng=rng,
+                day=t,
+                env=env,
+                resources=res,
+            )
+            leakers[i] = out.leakers
+            if ms_on[i]:
+                ms_used[i] = out.used["msam"]
+                st.ms_ready[i] = states[0].ready
+                if math.isfinite(states[0].dry_day) and not math.isfinite(st.ms_dry[i]):
+                    st.ms_dry[i] = float(t)
+            ua_used[i] = out.used["ua"]
+            st.ua_ready[i] = states[-1].ready
+        return leakers, ms_used, ua_used
+
+    def finish(self, ctx: Context) -> BlockOutput:
+        """Outcomes of the block."""
+        st: _ADState = ctx.state[self.name]
+        total = st.threats.sum(axis=1)
+        leak = st.leakers.sum(axis=1)
+        ran_dry = np.isfinite(st.ms_dry)
+        outcomes = {
+            "ad_threats": total,
+            "ad_intercepted": total - leak,
+            **{f"ad_leakers_{c}": st.leakers[:, j] for j, c in enumerate(CLASSES)},
+            "ad_leakers": leak,
+            "ad_intercept_rate": np.where(total > 0, (total - leak) / np.maximum(total, 1.0), 0.0),
+            "msam_interceptors_used": st.ms_used,
+            "ua_interceptors_used": st.ua_used,
+            "msam_dry_day": np.where(
+                ran_dry, np.where(ran_dry, st.ms_dry, 0.0), float(ctx.horizon)
+            ),
+            "msam_ran_dry": ran_dry.astype(np.float64),
+        }
+        return BlockOutput(outcomes=outcomes, series=st.series)

@@ -82,8 +82,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenario.models.lanchester import square_law_step
 from scenario.models.daily import Context, DailyModel
+from scenario.models.lanchester import square_law_step
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = ["OUTCOMES", "PARAMETERS", "PEAK_GROUND_KM2", "SERIES", "GroundModel", "GroundSubmodel"]
@@ -309,7 +309,8 @@ class _State:
 class GroundSubmodel:
     """The Kursk ground campaign as a daily submodel (equations: module docstring).
 
-    Reads signals ``ua_fire_multiplier`` (intelligence, training; default 1),
+    Reads signals ``ua_fire_multiplier`` (intelligence; default 1),
+    ``ua_training_multiplier`` (European trainers; default 1),
     ``ua_reinforcements`` (troops/day freed by allies; default 0) and ``red_air_support``
     (troop equivalents of North Korean air sorties; default 0). Publishes
     ``nk_casualties_today``, ``nk_captured_today``, ``nk_new_troops_today``,
@@ -327,7 +328,7 @@ class GroundSubmodel:
         """Set up the block's state."""
         ctx.state[self.name] = _State(ctx)
 
-    def step(self, ctx: Context, t: int) -> None:  # noqa: PLR0915 - one day, in order
+    def step(self, ctx: Context, t: int) -> None:
         """Advance the sector one day."""
         st: _State = ctx.state[self.name]
         rng = ctx.rng(self.name)
@@ -343,8 +344,8 @@ class GroundSubmodel:
             st.in2 |= j2
             st.onset = np.where((add > 0) & ~np.isfinite(st.onset), float(t), st.onset)
             ctx.mark_event("nk_second_wave", j2, t)
-        fighting = np.isfinite(st.onset)
-        x_days = np.where(fighting, t - np.where(fighting, st.onset, 0.0), 0.0)
+        fighting = st.onset <= t
+        x_days = t - np.minimum(st.onset, t)
         share_lost = st.cas_n / np.maximum(st.deployed, 1.0)
         ineffective = fighting & (share_lost >= st.theta)
         newly = ineffective & ~np.isfinite(st.first_ineffective)
@@ -358,8 +359,10 @@ class GroundSubmodel:
         # Ukrainian fire and strength.
         since_aid = ctx.days_active("offensive_aid", t)
         supply = st.supply0 + np.where(since_aid >= st.transit, st.shell_boost, 0.0)
-        f = (st.f0 + (1.0 - st.f0) * np.minimum(supply, 1.0)) * ctx.signal(
-            "ua_fire_multiplier", 1.0
+        f = (
+            (st.f0 + (1.0 - st.f0) * np.minimum(supply, 1.0))
+            * ctx.signal("ua_fire_multiplier", 1.0)
+            * ctx.signal("ua_training_multiplier", 1.0)
         )
         U += ctx.signal("ua_reinforcements", 0.0) * st.active
         X = U + np.where(since_aid >= st.training, st.equip, 0.0)

@@ -89,10 +89,12 @@ _DEFAULT: list[ModelRegistry] = []
 def default_registry() -> ModelRegistry:
     """Return the process-wide registry, holding the built-in models."""
     if not _DEFAULT:
+        from scenario.models.campaign import CampaignModel
         from scenario.models.ground import GroundModel
 
         reg = ModelRegistry()
         reg.register(GroundModel())
+        reg.register(CampaignModel())
         _DEFAULT.append(reg)
     return _DEFAULT[0]
 
