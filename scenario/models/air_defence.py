@@ -438,7 +438,7 @@ def fast_day(
             if cache is not None:
                 cache[ui] = (offered_rate, free)
         demand = (threats * reach * unit.e_looks).sum(axis=1) * free * unit.salvo
-        phi = np.minimum(1.0, mag / np.maximum(demand, 1e-300))
+        phi = np.minimum(1.0, mag / np.maximum(demand, 1e-9))
         engage = unit.eligible * (free * phi)[:, None]
         p_eng = remaining * engage
         p_kill_total += p_eng * (1.0 - unit.leak)
@@ -603,6 +603,10 @@ class _ADState:
             if self.m
             else {}
         )
+        # Threats and engagements on separate child streams of the submodel's stream, so
+        # both engines (and any M-SAM setting) see the same threats: common random numbers.
+        threat_rng, engage_rng = ctx.rng("air_defence").spawn(2)
+        self.rngs = (threat_rng, engage_rng)
         self.cache_key: tuple[bytes, bytes] | None = None
         self.cache_units: list[FastUnit] = []
         self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -643,7 +647,7 @@ class AirDefenceSubmodel:
     def step(self, ctx: Context, t: int) -> None:
         """One day of raids against the defended area."""
         st: _ADState = ctx.state[self.name]
-        rng = ctx.rng(self.name)
+        threat_rng, rng = st.rngs
         ms = st.ms
         # M-SAM delivery, reload and resupply.
         since = ctx.days_active("msam", t)
@@ -667,7 +671,7 @@ class AirDefenceSubmodel:
         nk_air = ctx.signal("nk_sorties_exposed", 0.0)
         lam = st.rate.copy()
         lam[:, 2] += nk_air
-        threats = rng.poisson(lam).astype(np.float64)
+        threats = threat_rng.poisson(lam).astype(np.float64)
         if ctx.config.air_defence.engine == "des":
             leakers, ms_used, ua_used = self._des_day(
                 ctx, st, t, threats, ms_on, p_detect, warning, rng
