@@ -42,8 +42,15 @@ def test_leak_probability_of_n_independent_shots(p: float, shots: int) -> None:
     n = 20_000
     times, cls = spaced(n)
     st = UnitState(ready=BIG, capacity=BIG)
-    out = run_des(times, cls, [ample(p, salvo=shots)], [st], warning=[100.0] * 4, p_detect=1.0,
-                  rng=np.random.default_rng(1))
+    out = run_des(
+        times,
+        cls,
+        [ample(p, salvo=shots)],
+        [st],
+        warning=[100.0] * 4,
+        p_detect=1.0,
+        rng=np.random.default_rng(1),
+    )
     exact = (1 - p) ** shots
     se = math.sqrt(exact * (1 - exact) / n)
     assert abs(out.leakers[0] / n - exact) < 4 * se
@@ -55,8 +62,15 @@ def test_shoot_look_shoot_expected_interceptors(p: float, m: int) -> None:
     n = 20_000
     times, cls = spaced(n)
     st = UnitState(ready=BIG, capacity=BIG)
-    out = run_des(times, cls, [ample(p, looks=m)], [st], warning=[1000.0] * 4, p_detect=1.0,
-                  rng=np.random.default_rng(2))
+    out = run_des(
+        times,
+        cls,
+        [ample(p, looks=m)],
+        [st],
+        warning=[1000.0] * 4,
+        p_detect=1.0,
+        rng=np.random.default_rng(2),
+    )
     q = 1 - p
     mean = (1 - q**m) / p
     # J = shots fired, P(J >= j) = q**(j-1); E[J^2] = sum (2j-1) q**(j-1).
@@ -72,8 +86,15 @@ def test_looks_are_bounded_by_warning_time() -> None:
     times, cls = spaced(n)
     st = UnitState(ready=BIG, capacity=BIG)
     # Warning 25 s, look 10 s: only 2 of the 4 looks fit.
-    out = run_des(times, cls, [ample(0.5, looks=4)], [st], warning=[25.0] * 4, p_detect=1.0,
-                  rng=np.random.default_rng(3))
+    out = run_des(
+        times,
+        cls,
+        [ample(0.5, looks=4)],
+        [st],
+        warning=[25.0] * 4,
+        p_detect=1.0,
+        rng=np.random.default_rng(3),
+    )
     exact = 0.5**2
     assert abs(out.leakers[0] / n - exact) < 4 * math.sqrt(exact * (1 - exact) / n)
 
@@ -88,8 +109,15 @@ def test_expected_leakers_when_the_raid_exceeds_the_magazine(
     for r in range(reps):
         times = np.sort(rng.uniform(0, 3600, raid))
         st = UnitState(ready=magazine, capacity=magazine)
-        out = run_des(times, np.zeros(raid, np.int64), [ample(p, salvo=salvo)], [st],
-                      warning=[100.0] * 4, p_detect=1.0, rng=rng)
+        out = run_des(
+            times,
+            np.zeros(raid, np.int64),
+            [ample(p, salvo=salvo)],
+            [st],
+            warning=[100.0] * 4,
+            p_detect=1.0,
+            rng=rng,
+        )
         leakers[r] = out.leakers.sum()
         assert math.isfinite(st.dry_day)
     engaged = magazine // salvo
@@ -113,9 +141,15 @@ def test_erlang_b_blocking(c: int, load: float) -> None:
     for r in range(reps):
         times = _poisson_stream(rate, horizon, rng)
         unit = FireUnit("u", c, (1e-12,) * 4, look_time=hold, exponential_hold=True)  # type: ignore[arg-type]
-        out = run_des(times, np.zeros(times.size, np.int64), [unit],
-                      [UnitState(ready=BIG, capacity=BIG)], warning=[math.inf] * 4,
-                      p_detect=1.0, rng=rng)
+        out = run_des(
+            times,
+            np.zeros(times.size, np.int64),
+            [unit],
+            [UnitState(ready=BIG, capacity=BIG)],
+            warning=[math.inf] * 4,
+            p_detect=1.0,
+            rng=rng,
+        )
         frac[r] = out.blocked / times.size
     exact = float(erlang_b(c, load))
     se = frac.std(ddof=1) / math.sqrt(reps)
@@ -133,9 +167,16 @@ def test_erlang_c_waiting(c: int, load: float) -> None:
     for r in range(reps):
         times = _poisson_stream(rate, horizon, rng)
         unit = FireUnit("u", c, (1e-12,) * 4, look_time=hold, exponential_hold=True)  # type: ignore[arg-type]
-        out = run_des(times, np.zeros(times.size, np.int64), [unit],
-                      [UnitState(ready=BIG, capacity=BIG)], warning=[math.inf] * 4,
-                      p_detect=1.0, rng=rng, queue=True)
+        out = run_des(
+            times,
+            np.zeros(times.size, np.int64),
+            [unit],
+            [UnitState(ready=BIG, capacity=BIG)],
+            warning=[math.inf] * 4,
+            p_detect=1.0,
+            rng=rng,
+            queue=True,
+        )
         assert out.blocked == 0
         p_wait[r] = out.waited / times.size
         mean_wait[r] = out.wait_time / times.size
@@ -155,17 +196,33 @@ def test_erlang_b_matches_the_poisson_formula() -> None:
 def test_undetected_threats_leak() -> None:
     n = 20_000
     times, cls = spaced(n)
-    out = run_des(times, cls, [ample(1.0)], [UnitState(ready=BIG, capacity=BIG)],
-                  warning=[100.0] * 4, p_detect=0.8, rng=np.random.default_rng(7))
+    out = run_des(
+        times,
+        cls,
+        [ample(1.0)],
+        [UnitState(ready=BIG, capacity=BIG)],
+        warning=[100.0] * 4,
+        p_detect=0.8,
+        rng=np.random.default_rng(7),
+    )
     assert abs(out.leakers[0] / n - 0.2) < 4 * math.sqrt(0.16 / n)
 
 
 # ---- fast kernel against the discrete-event model ------------------------------------
 
 
-def _compare(units: list[FireUnit], ready: list[float], lam: np.ndarray, *, window: float,
-             p_detect: float, warning: list[float], reps: int, fixed: bool = False,
-             seed: int = 0) -> None:
+def _compare(
+    units: list[FireUnit],
+    ready: list[float],
+    lam: np.ndarray,
+    *,
+    window: float,
+    p_detect: float,
+    warning: list[float],
+    reps: int,
+    fixed: bool = False,
+    seed: int = 0,
+) -> None:
     rng = np.random.default_rng(seed)
     des_leak = np.empty((reps, 4))
     des_used = np.empty((reps, len(units)))
@@ -180,14 +237,26 @@ def _compare(units: list[FireUnit], ready: list[float], lam: np.ndarray, *, wind
         des_leak[r] = out.leakers
         des_used[r] = [out.used[u.name] for u in units]
     fu = [
-        fast_unit(np.ones(reps, bool), np.full(reps, u.channels), np.full(reps, u.look_time),
-                  u.salvo, u.looks, np.tile(np.array(u.pk), (reps, 1)), np.tile(warning, (reps, 1)))
+        fast_unit(
+            np.ones(reps, bool),
+            np.full(reps, u.channels),
+            np.full(reps, u.look_time),
+            u.salvo,
+            u.looks,
+            np.tile(np.array(u.pk), (reps, 1)),
+            np.tile(warning, (reps, 1)),
+        )
         for u in units
     ]
-    leak, used = fast_day(threats, fu, [np.full(reps, x) for x in ready],
-                          p_detect=np.full(reps, p_detect), window=window,
-                          rng=np.random.default_rng(seed + 1),
-                          rate=None if fixed else np.tile(lam, (reps, 1)))
+    leak, used = fast_day(
+        threats,
+        fu,
+        [np.full(reps, x) for x in ready],
+        p_detect=np.full(reps, p_detect),
+        window=window,
+        rng=np.random.default_rng(seed + 1),
+        rate=None if fixed else np.tile(lam, (reps, 1)),
+    )
     for c in range(4):
         d, f = des_leak[:, c], leak[:, c]
         se = math.sqrt(d.var(ddof=1) / reps + f.var(ddof=1) / reps) or 1e-9
@@ -203,14 +272,29 @@ def test_fast_kernel_agrees_light_load_shoot_look_shoot() -> None:
         FireUnit("msam", 8, (0.6, 0.7, 0.75, 0.0), look_time=30.0, salvo=1, looks=2),
         FireUnit("ua", 12, (0.2, 0.6, 0.5, 0.7), look_time=60.0, salvo=1, looks=2),
     ]
-    _compare(units, [1e9, 1e9], np.array([0.5, 2.0, 0.5, 12.0]), window=4 * 3600.0,
-             p_detect=0.9, warning=[120.0, 300.0, 240.0, 900.0], reps=600)
+    _compare(
+        units,
+        [1e9, 1e9],
+        np.array([0.5, 2.0, 0.5, 12.0]),
+        window=4 * 3600.0,
+        p_detect=0.9,
+        warning=[120.0, 300.0, 240.0, 900.0],
+        reps=600,
+    )
 
 
 def test_fast_kernel_agrees_salvo_with_short_warning() -> None:
     units = [FireUnit("ua", 10, (0.3, 0.5, 0.5, 0.6), look_time=50.0, salvo=2, looks=1)]
-    _compare(units, [1e9], np.array([1.0, 3.0, 1.0, 8.0]), window=3 * 3600.0, p_detect=0.85,
-             warning=[40.0, 300.0, 120.0, 600.0], reps=600, seed=10)
+    _compare(
+        units,
+        [1e9],
+        np.array([1.0, 3.0, 1.0, 8.0]),
+        window=3 * 3600.0,
+        p_detect=0.85,
+        warning=[40.0, 300.0, 120.0, 600.0],
+        reps=600,
+        seed=10,
+    )
 
 
 def test_fast_kernel_agrees_saturated_long_raid() -> None:
@@ -218,30 +302,43 @@ def test_fast_kernel_agrees_saturated_long_raid() -> None:
     units = [FireUnit("ua", 3, (0.5, 0.5, 0.5, 0.5), look_time=60.0, salvo=1, looks=1)]
     window = 12 * 3600.0
     lam = np.array([0.0, 0.0, 0.0, 3.0 * window / 60.0])
-    _compare(units, [1e9], lam, window=window, p_detect=1.0, warning=[1e9] * 4, reps=40,
-             seed=20)
+    _compare(units, [1e9], lam, window=window, p_detect=1.0, warning=[1e9] * 4, reps=40, seed=20)
 
 
 def test_fast_kernel_agrees_raid_exceeds_magazine() -> None:
     units = [FireUnit("ua", 1000, (0.6, 0.6, 0.6, 0.6), look_time=10.0, salvo=2, looks=1)]
-    _compare(units, [60.0], np.array([0.0, 100.0, 0.0, 0.0]), window=3600.0, p_detect=1.0,
-             warning=[100.0] * 4, reps=400, fixed=True, seed=30)
+    _compare(
+        units,
+        [60.0],
+        np.array([0.0, 100.0, 0.0, 0.0]),
+        window=3600.0,
+        p_detect=1.0,
+        warning=[100.0] * 4,
+        reps=400,
+        fixed=True,
+        seed=30,
+    )
 
 
 # ---- the submodel in the campaign ----------------------------------------------------
 
 
 def _campaign(*overrides: str, n: int = 1000, seed: int = 3) -> scenario.Results:
-    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml",
-                               overrides=["run.series_replications=50", *overrides])
+    cfg = scenario.load_config(
+        ROOT / "configs" / "baseline.yaml", overrides=["run.series_replications=50", *overrides]
+    )
     return scenario.run(cfg, replications=n, seed=seed)
 
 
 def test_msam_reduces_leakers_and_uses_interceptors() -> None:
     base = _campaign()
-    ms = _campaign("policy.msam.deploy=true", "policy.msam.batteries=2",
-                   "policy.msam.interceptor_stock=64", "policy.msam.delivery_day=10",
-                   "policy.msam.training_days=20")
+    ms = _campaign(
+        "policy.msam.deploy=true",
+        "policy.msam.batteries=2",
+        "policy.msam.interceptor_stock=64",
+        "policy.msam.delivery_day=10",
+        "policy.msam.training_days=20",
+    )
     assert np.all(base.outcomes["msam_interceptors_used"] == 0)
     assert ms.outcomes["msam_interceptors_used"].mean() > 0
     d = ms.outcomes["ad_leakers"] - base.outcomes["ad_leakers"]
@@ -256,8 +353,13 @@ def test_msam_reduces_leakers_and_uses_interceptors() -> None:
 
 
 def test_des_engine_runs_in_the_campaign_and_agrees_with_fast() -> None:
-    over = ["horizon_days=20", "policy.msam.deploy=true", "policy.msam.batteries=1",
-            "policy.msam.training_days=0", "policy.msam.interceptor_stock=200"]
+    over = [
+        "horizon_days=20",
+        "policy.msam.deploy=true",
+        "policy.msam.batteries=1",
+        "policy.msam.training_days=0",
+        "policy.msam.interceptor_stock=200",
+    ]
     fast = _campaign(*over, n=300, seed=8)
     des = _campaign(*over, "air_defence.engine=des", n=300, seed=8)
     assert des.n_failed == 0

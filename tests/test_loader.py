@@ -194,7 +194,9 @@ def test_unknown_and_missing_parameters_are_located(write: Write, baseline_path:
         run(cfg, replications=10)
     m = only(str(info.value).splitlines())
     assert (m["line"], m["col"]) == ("4", "5")
-    assert "unknown parameter for model 'ground'; did you mean 'ground.nk_wave2_size'" in m["rest"]
+    assert (
+        "unknown parameter for model 'campaign'; did you mean 'ground.nk_wave2_size'" in m["rest"]
+    )
 
 
 def test_extends_deep_merges_mappings_and_replaces_lists(write: Write) -> None:

@@ -39,8 +39,9 @@ is an approximation otherwise (overflow traffic is treated as Poisson).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import simpy
@@ -202,7 +203,7 @@ def run_des(
     np.add.at(out.threats, cls, 1)
     timeout = env.timeout
 
-    def engage(i: int, c: int, ui: int, deadline: float):  # type: ignore[no-untyped-def]
+    def engage(i: int, c: int, ui: int, deadline: float) -> Generator[simpy.Event, Any, bool]:
         unit, st = units[ui], states[ui]
         k = unit.salvo
         pk = unit.pk[c]
@@ -226,7 +227,7 @@ def run_des(
             shot += k
         return False
 
-    def threat(i: int):  # type: ignore[no-untyped-def]
+    def threat(i: int) -> Generator[simpy.Event, Any, None]:
         c = int(cls[i])
         if not detected[i]:
             out.leakers[c] += 1
@@ -277,7 +278,7 @@ def run_des(
         out.blocked += 1
         out.leakers[c] += 1
 
-    def source():  # type: ignore[no-untyped-def]
+    def source() -> Generator[simpy.Event, Any, None]:
         last = 0.0
         for i in range(n):
             gap = times[i] - last

@@ -32,7 +32,8 @@ __all__ = ["IntelSubmodel", "p_present", "sample_latency"]
 def sample_latency(stage_means: np.ndarray, n: int, *, rng: np.random.Generator) -> np.ndarray:
     """Draw ``n`` kill-chain latencies: sums of exponential stages with ``stage_means``."""
     means = np.asarray(stage_means, dtype=np.float64)
-    return (rng.exponential(1.0, (n, means.size)) * means).sum(axis=1)
+    out: np.ndarray = (rng.exponential(1.0, (n, means.size)) * means).sum(axis=1)
+    return out
 
 
 def p_present(stage_means: np.ndarray, dwell: np.ndarray | float) -> np.ndarray:
