@@ -10,8 +10,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
-ARGS = {"quickstart.py": ["-n", "300"], "custom_model.py": ["-n", "500"]}
-EXPECT = {"quickstart.py": "offensive_aid", "custom_model.py": "shortage_days_share"}
+ARGS = {
+    "quickstart.py": ["-n", "300"],
+    "custom_model.py": ["-n", "500"],
+    "compare_options.py": ["-n", "200"],
+    "msam_des_study.py": ["-n", "30"],
+}
+EXPECT = {
+    "quickstart.py": "offensive_aid",
+    "custom_model.py": "shortage_days_share",
+    "compare_options.py": "graduated_response",
+    "msam_des_study.py": "M-SAM shots",
+}
 
 
 @pytest.mark.parametrize("script", EXAMPLES, ids=lambda p: p.name)

@@ -1,5 +1,6 @@
-"""Analysis of results: summaries (more to come: compare, sensitivity, discovery)."""
+"""Analysis of results: summaries and paired comparisons."""
 
+from scenario.analysis.compare import PairedDifference, compare
 from scenario.analysis.summary import (
     OutcomeSummary,
     exceedance,
@@ -8,4 +9,12 @@ from scenario.analysis.summary import (
     summarize_outcome,
 )
 
-__all__ = ["OutcomeSummary", "exceedance", "quantile_ci", "summarize", "summarize_outcome"]
+__all__ = [
+    "OutcomeSummary",
+    "PairedDifference",
+    "compare",
+    "exceedance",
+    "quantile_ci",
+    "summarize",
+    "summarize_outcome",
+]

@@ -41,6 +41,7 @@ from __future__ import annotations
 import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -125,17 +126,21 @@ class UnitState:
 
 @dataclass
 class DayResult:
-    """Per-class counts of one engagement period (a day or a validation run)."""
+    """Per-class counts of one engagement period (a day or a validation run).
 
-    threats: np.ndarray = field(default_factory=lambda: np.zeros(4))
-    detected: np.ndarray = field(default_factory=lambda: np.zeros(4))
-    engaged: np.ndarray = field(default_factory=lambda: np.zeros(4))
-    intercepted: np.ndarray = field(default_factory=lambda: np.zeros(4))
-    leakers: np.ndarray = field(default_factory=lambda: np.zeros(4))
+    Arrays have one entry per class (order of :data:`CLASSES`); ``used`` maps unit name to
+    interceptors fired; ``blocked`` counts detected threats no unit could engage,
+    ``waited``/``wait_time`` the threats that queued (queue mode) and their total wait.
+    """
+
+    threats: np.ndarray
+    detected: np.ndarray
+    engaged: np.ndarray
+    intercepted: np.ndarray
+    leakers: np.ndarray
     blocked: int = 0
     waited: int = 0
     wait_time: float = 0.0
-    events: int = 0
     used: dict[str, float] = field(default_factory=dict)
 
 
@@ -188,109 +193,194 @@ def run_des(
         if resources is None
         else list(resources)
     )
-    out = DayResult(used={u.name: 0.0 for u in units})
     if n == 0:
-        return out
-    order = np.argsort(arrivals, kind="stable")
-    times = np.asarray(arrivals, dtype=np.float64)[order]
-    cls = np.asarray(classes, dtype=np.int64)[order]
+        zero = np.zeros(4)
+        return DayResult(
+            zero,
+            zero.copy(),
+            zero.copy(),
+            zero.copy(),
+            zero.copy(),
+            used={u.name: 0.0 for u in units},
+        )
+    times_arr = np.asarray(arrivals, dtype=np.float64)
+    cls_arr = np.asarray(classes, dtype=np.int64)
+    if queue:  # the source process walks arrivals in time order
+        order = np.argsort(times_arr, kind="stable")
+        times_arr, cls_arr = times_arr[order], cls_arr[order]
+    times = times_arr.tolist()
+    cls = cls_arr.tolist()
     n_units = max(len(units), 1)
     max_shots = max((u.salvo * u.looks for u in units), default=1)
     max_looks = max((u.looks for u in units), default=1)
-    detected = (rng.random(n) < p_detect).tolist()
-    kill_u = rng.random((n, n_units, max_shots))
-    holds = rng.exponential(1.0, (n, n_units, max_looks))
-    np.add.at(out.threats, cls, 1)
+    # All randomness drawn up front, vectorised; flat lists are fastest to index in Python:
+    # detection draw of threat i is u[i]; kill draw j of unit ui for threat i is
+    # kill_u[(i * n_units + ui) * max_shots + j].
+    u = rng.random(n * (1 + n_units * max_shots))
+    detected = (u[:n] < p_detect).tolist()
+    kill_u = u[n:].tolist()
+    any_expo = any(u.exponential_hold for u in units)
+    holds = rng.exponential(1.0, n * n_units * max_looks).tolist() if any_expo else []
+    leakers = [0, 0, 0, 0]
+    engaged = [0, 0, 0, 0]
+    intercepted = [0, 0, 0, 0]
+    det = [0, 0, 0, 0]
+    used = [0.0] * len(units)
+    counters = [0, 0, 0.0]  # blocked, waited, wait_time
+    busy = [0] * len(units)  # engagements in progress per unit (loss mode)
     timeout = env.timeout
+    unit_info = [
+        (u.salvo, u.looks, u.look_time, u.exponential_hold, u.pk, u.channels) for u in units
+    ]
+    salvos = [u.salvo for u in units]
+    pk_by_class = [[u.pk[c] for u in units] for c in range(4)]
+    chans = [u.channels for u in units]
+    unit_range = range(len(units))
 
     def engage(i: int, c: int, ui: int, deadline: float) -> Generator[simpy.Event, Any, bool]:
-        unit, st = units[ui], states[ui]
-        k = unit.salvo
-        pk = unit.pk[c]
+        k, looks, look_time, expo, pks, _ = unit_info[ui]
+        st = states[ui]
+        pk = pks[c]
+        base = (i * n_units + ui) * max_shots
+        hbase = (i * n_units + ui) * max_looks
         shot = 0
-        for look in range(unit.looks):
-            hold = unit.look_time * holds[i, ui, look] if unit.exponential_hold else unit.look_time
+        for look in range(looks):
+            hold = look_time * holds[hbase + look] if expo else look_time
             if env.now + hold > deadline + 1e-9:
                 break
             if st.ready < k:
-                if not math.isfinite(st.dry_day):
+                if st.dry_day == math.inf:
                     st.dry_day = float(day)
                 break
             st.ready -= k
             st.used += k
-            out.used[unit.name] += k
+            used[ui] += k
             yield timeout(hold)
-            out.events += 1
-            if (kill_u[i, ui, shot : shot + k] < pk).any():
-                out.intercepted[c] += 1
-                return True
+            for j in range(base + shot, base + shot + k):
+                if kill_u[j] < pk:
+                    intercepted[c] += 1
+                    return True
             shot += k
         return False
 
     def threat(i: int) -> Generator[simpy.Event, Any, None]:
-        c = int(cls[i])
+        """Queue mode: a process per threat, waiting for a channel of the first unit."""
+        c = cls[i]
         if not detected[i]:
-            out.leakers[c] += 1
+            leakers[c] += 1
             return
-        out.detected[c] += 1
+        det[c] += 1
         deadline = env.now + warning[c]
-        for ui, unit in enumerate(units):
-            if not unit.engages(c):
+        for ui in range(len(units)):
+            _, _, look_time, expo, pks, _ = unit_info[ui]
+            if pks[c] <= 0:
                 continue
-            st = states[ui]
-            if queue:
-                req = res[ui].request()
-                if not req.triggered:
-                    out.waited += 1
-                    start = env.now
-                    patience = (
-                        deadline - env.now - (0.0 if unit.exponential_hold else unit.look_time)
-                    )
-                    if math.isfinite(patience):
-                        got = yield req | timeout(max(patience, 0.0))
-                    else:
-                        got = yield req
-                        got = {req: None}
-                    out.events += 1
-                    out.wait_time += env.now - start
-                    if req not in got:
-                        req.cancel()
-                        out.blocked += 1
-                        out.leakers[c] += 1
-                        return
-                out.engaged[c] += 1
-                killed = yield from engage(i, c, ui, deadline)
-                res[ui].release(req)
-                if not killed:
-                    out.leakers[c] += 1
-                return
-            if res[ui].count >= unit.channels or st.ready < unit.salvo:
-                if st.ready < unit.salvo and not math.isfinite(st.dry_day):
-                    st.dry_day = float(day)
-                continue
-            req = res[ui].request()  # granted at once: a channel is free
-            out.engaged[c] += 1
+            req = res[ui].request()
+            if not req.triggered:
+                counters[1] += 1
+                start = env.now
+                patience = deadline - env.now - (0.0 if expo else look_time)
+                if math.isfinite(patience):
+                    got = yield req | timeout(max(patience, 0.0))
+                else:
+                    yield req
+                    got = {req: None}
+                counters[2] += env.now - start
+                if req not in got:
+                    req.cancel()
+                    counters[0] += 1
+                    leakers[c] += 1
+                    return
+            engaged[c] += 1
             killed = yield from engage(i, c, ui, deadline)
             res[ui].release(req)
             if not killed:
-                out.leakers[c] += 1
+                leakers[c] += 1
             return
-        out.blocked += 1
-        out.leakers[c] += 1
+        counters[0] += 1
+        leakers[c] += 1
 
-    def source() -> Generator[simpy.Event, Any, None]:
-        last = 0.0
+    # Loss mode (the campaign's): event callbacks, no process per threat. An arrival event
+    # assigns the threat to the first unit with a free channel and missiles; each look is a
+    # timeout whose callback checks the kill and schedules the next look.
+    def after_look(
+        i: int, c: int, ui: int, deadline: float, look: int, shot: int, _event: object
+    ) -> None:
+        k = unit_info[ui][0]
+        pk = unit_info[ui][4][c]
+        base = (i * n_units + ui) * max_shots + shot
+        for j in range(base, base + k):
+            if kill_u[j] < pk:
+                intercepted[c] += 1
+                busy[ui] -= 1
+                return
+        start_look(i, c, ui, deadline, look + 1, shot + k)
+
+    def start_look(i: int, c: int, ui: int, deadline: float, look: int, shot: int) -> None:
+        k, looks, look_time, expo, _, _ = unit_info[ui]
+        st = states[ui]
+        if look < looks:
+            hold = look_time * holds[(i * n_units + ui) * max_looks + look] if expo else look_time
+            if env.now + hold <= deadline + 1e-9 and st.ready >= k:
+                st.ready -= k
+                st.used += k
+                used[ui] += k
+                timeout(hold).callbacks.append(partial(after_look, i, c, ui, deadline, look, shot))
+                return
+            if st.ready < k and st.dry_day == math.inf:
+                st.dry_day = float(day)
+        busy[ui] -= 1
+        leakers[c] += 1
+
+    def arrive(i: int, _event: object) -> None:
+        c = cls[i]
+        if not detected[i]:
+            leakers[c] += 1
+            return
+        det[c] += 1
+        pks = pk_by_class[c]
+        for ui in unit_range:
+            if pks[ui] <= 0:
+                continue
+            st = states[ui]
+            if busy[ui] >= chans[ui] or st.ready < salvos[ui]:
+                if st.ready < salvos[ui] and st.dry_day == math.inf:
+                    st.dry_day = float(day)
+                continue
+            busy[ui] += 1
+            engaged[c] += 1
+            start_look(i, c, ui, env.now + warning[c], 0, 0)
+            return
+        counters[0] += 1
+        leakers[c] += 1
+
+    if queue:
+
+        def source() -> Generator[simpy.Event, Any, None]:
+            last = 0.0
+            for i in range(n):
+                gap = times[i] - last
+                if gap > 0:
+                    yield timeout(gap)
+                last = times[i]
+                env.process(threat(i))
+
+        env.process(source())
+    else:
         for i in range(n):
-            gap = times[i] - last
-            if gap > 0:
-                yield timeout(gap)
-                out.events += 1
-            last = times[i]
-            env.process(threat(i))
-
-    env.process(source())
+            timeout(times[i]).callbacks.append(partial(arrive, i))
     env.run()
-    return out
+    return DayResult(
+        threats=np.bincount(cls_arr, minlength=4).astype(np.float64),
+        detected=np.asarray(det, dtype=np.float64),
+        engaged=np.asarray(engaged, dtype=np.float64),
+        intercepted=np.asarray(intercepted, dtype=np.float64),
+        leakers=np.asarray(leakers, dtype=np.float64),
+        blocked=int(counters[0]),
+        waited=int(counters[1]),
+        wait_time=float(counters[2]),
+        used={u.name: used[ui] for ui, u in enumerate(units)},
+    )
 
 
 def erlang_b(channels: np.ndarray | int, load: np.ndarray | float) -> np.ndarray:
