@@ -231,7 +231,7 @@ def run_des(
     timeout = env.timeout
     unit_info = [
         (u.salvo, u.looks, u.look_time, u.exponential_hold, u.pk, u.channels) for u in units
-    ]
+    ]  # used by the queue-mode process
     salvos = [u.salvo for u in units]
     pk_by_class = [[u.pk[c] for u in units] for c in range(4)]
     chans = [u.channels for u in units]
@@ -302,33 +302,39 @@ def run_des(
 
     # Loss mode (the campaign's): event callbacks, no process per threat. An arrival event
     # assigns the threat to the first unit with a free channel and missiles; each look is a
-    # timeout whose callback checks the kill and schedules the next look.
-    def after_look(
-        i: int, c: int, ui: int, deadline: float, look: int, shot: int, _event: object
-    ) -> None:
-        k = unit_info[ui][0]
-        pk = unit_info[ui][4][c]
-        base = (i * n_units + ui) * max_shots + shot
-        for j in range(base, base + k):
+    # timeout whose callback checks the kill and schedules the next look. Magazines live in
+    # plain lists during the run and are written back to ``states`` at the end.
+    ready = [st.ready for st in states]
+    dry = [st.dry_day for st in states]
+    looks_u = [u.looks for u in units]
+    look_time_u = [u.look_time for u in units]
+    inf = math.inf
+    fday = float(day)
+
+    def after_look(kb: int, c: int, ui: int, deadline: float, look: int, _event: object) -> None:
+        # kb: index of this look's first kill draw in kill_u.
+        pk = pk_by_class[c][ui]
+        for j in range(kb, kb + salvos[ui]):
             if kill_u[j] < pk:
                 intercepted[c] += 1
                 busy[ui] -= 1
                 return
-        start_look(i, c, ui, deadline, look + 1, shot + k)
+        start_look(kb + salvos[ui], c, ui, deadline, look + 1)
 
-    def start_look(i: int, c: int, ui: int, deadline: float, look: int, shot: int) -> None:
-        k, looks, look_time, expo, _, _ = unit_info[ui]
-        st = states[ui]
-        if look < looks:
-            hold = look_time * holds[(i * n_units + ui) * max_looks + look] if expo else look_time
-            if env.now + hold <= deadline + 1e-9 and st.ready >= k:
-                st.ready -= k
-                st.used += k
+    def start_look(kb: int, c: int, ui: int, deadline: float, look: int) -> None:
+        k = salvos[ui]
+        if look < looks_u[ui]:
+            hold = look_time_u[ui]
+            if any_expo and units[ui].exponential_hold:
+                i = kb // (n_units * max_shots)
+                hold *= holds[(i * n_units + ui) * max_looks + look]
+            if env.now + hold <= deadline + 1e-9 and ready[ui] >= k:
+                ready[ui] -= k
                 used[ui] += k
-                timeout(hold).callbacks.append(partial(after_look, i, c, ui, deadline, look, shot))
+                timeout(hold).callbacks.append(partial(after_look, kb, c, ui, deadline, look))
                 return
-            if st.ready < k and st.dry_day == math.inf:
-                st.dry_day = float(day)
+            if ready[ui] < k and dry[ui] == inf:
+                dry[ui] = fday
         busy[ui] -= 1
         leakers[c] += 1
 
@@ -342,14 +348,13 @@ def run_des(
         for ui in unit_range:
             if pks[ui] <= 0:
                 continue
-            st = states[ui]
-            if busy[ui] >= chans[ui] or st.ready < salvos[ui]:
-                if st.ready < salvos[ui] and st.dry_day == math.inf:
-                    st.dry_day = float(day)
+            if busy[ui] >= chans[ui] or ready[ui] < salvos[ui]:
+                if ready[ui] < salvos[ui] and dry[ui] == inf:
+                    dry[ui] = fday
                 continue
             busy[ui] += 1
             engaged[c] += 1
-            start_look(i, c, ui, env.now + warning[c], 0, 0)
+            start_look((i * n_units + ui) * max_shots, c, ui, env.now + warning[c], 0)
             return
         counters[0] += 1
         leakers[c] += 1
@@ -370,6 +375,11 @@ def run_des(
         for i in range(n):
             timeout(times[i]).callbacks.append(partial(arrive, i))
     env.run()
+    if not queue:
+        for ui, st in enumerate(states):
+            st.used += used[ui]
+            st.ready = ready[ui]
+            st.dry_day = dry[ui]
     return DayResult(
         threats=np.bincount(cls_arr, minlength=4).astype(np.float64),
         detected=np.asarray(det, dtype=np.float64),
@@ -698,7 +708,8 @@ class _ADState:
         # both engines (and any M-SAM setting) see the same threats: common random numbers.
         threat_rng, engage_rng = ctx.rng("air_defence").spawn(2)
         self.rngs = (threat_rng, engage_rng)
-        self.cache_key: tuple[bytes, bytes] | None = None
+        self.cache_key: tuple[bytes, int] | None = None
+        self.p_detect_base = np.minimum(self.p_detect, 0.99)
         self.cache_units: list[FastUnit] = []
         self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # Discrete-event engine: one simpy environment per replication, kept across days.
@@ -757,11 +768,21 @@ class AirDefenceSubmodel:
         st.ua_ready = np.minimum(st.ua_ready + st.ua_resupply, st.ua_capacity)
         ms_on = st.ms_delivered & (since >= ms.training_days)
 
-        p_detect = np.minimum(st.p_detect + ctx.signal("ad_detect_bonus", 0.0), 0.99)
-        warning = st.warning * ctx.signal("ad_warning_factor", 1.0)[:, None]
+        bonus = ctx.signals.get("ad_detect_bonus")
+        factor = ctx.signals.get("ad_warning_factor")
+        if (bonus is None or not bonus.any()) and (factor is None or np.all(factor == 1.0)):
+            p_detect, warning = st.p_detect_base, st.warning  # no BICES effect today
+        else:
+            b = np.zeros(ctx.n) if bonus is None else bonus
+            f = np.ones(ctx.n) if factor is None else factor
+            p_detect = np.minimum(st.p_detect + b, 0.99)
+            warning = st.warning * f[:, None]
         nk_air = ctx.signal("nk_sorties_exposed", 0.0)
-        lam = st.rate.copy()
-        lam[:, 2] += nk_air
+        if nk_air.any():
+            lam = st.rate.copy()
+            lam[:, 2] += nk_air
+        else:
+            lam = st.rate
         threats = threat_rng.poisson(lam).astype(np.float64)
         if ctx.config.air_defence.engine == "des":
             leakers, ms_used, ua_used = self._des_day(
@@ -801,8 +822,8 @@ class AirDefenceSubmodel:
         self, ctx: Context, st: _ADState, ms_on: np.ndarray, warning: np.ndarray
     ) -> list[FastUnit]:
         """Fast-kernel units, recomputed only when M-SAM status or warning times change."""
-        key = (ms_on.tobytes(), warning.tobytes())
-        if st.cache_key != key:
+        key = (ms_on.tobytes(), id(warning))
+        if st.cache_key != key or warning is not st.warning:
             st.cache_units = [
                 fast_unit(
                     ms_on, st.ms_channels, st.ms_look, st.ms_salvo, st.ms_looks, st.ms_pk, warning

@@ -75,6 +75,8 @@ class EuropeanSubmodel:
         """Today's training effect or reinforcements."""
         s = ctx.state[self.name]
         eu = ctx.config.policy.european_troops
+        if not eu.deploy:
+            return
         since = ctx.days_active("european_troops", t)
         on = since >= 0
         if eu.role == "training":

@@ -359,12 +359,14 @@ class GroundSubmodel:
         # Ukrainian fire and strength.
         since_aid = ctx.days_active("offensive_aid", t)
         supply = st.supply0 + np.where(since_aid >= st.transit, st.shell_boost, 0.0)
-        f = (
-            (st.f0 + (1.0 - st.f0) * np.minimum(supply, 1.0))
-            * ctx.signal("ua_fire_multiplier", 1.0)
-            * ctx.signal("ua_training_multiplier", 1.0)
-        )
-        U += ctx.signal("ua_reinforcements", 0.0) * st.active
+        f = st.f0 + (1.0 - st.f0) * np.minimum(supply, 1.0)
+        for name in ("ua_fire_multiplier", "ua_training_multiplier"):
+            mult = ctx.signals.get(name)  # absent: no effect (multiplier 1)
+            if mult is not None:
+                f = f * mult
+        reinforcements = ctx.signals.get("ua_reinforcements")
+        if reinforcements is not None:
+            U += reinforcements * st.active
         X = U + np.where(since_aid >= st.training, st.equip, 0.0)
         mu = 1.0 + np.minimum(st.cap, st.kappa * (st.intel_adv + st.own_yield * st.intel_own))
         since_adv = ctx.days_active("advisors", t)
@@ -373,7 +375,7 @@ class GroundSubmodel:
             mu = mu + np.where(since_adv >= 0, st.tac_max * ramp, 0.0)
 
         # Lanchester square-law step on (X, Y); air support adds to red fire.
-        air = ctx.signal("red_air_support", 0.0)
+        air = ctx.signals.get("red_air_support", 0.0)
         Y = R + Ne
         vN = v * Ne
         pN = vN / np.maximum(vN + R, 1e-9)

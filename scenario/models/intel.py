@@ -121,19 +121,18 @@ class IntelSubmodel:
         if "base" not in s:
             s["base"] = p_present(s["means"], s["dwell"])
         base = s["base"]
-        if np.all(since < 0):  # BICES not (yet) joined anywhere in the block
-            level = np.zeros(ctx.n)
-            means, now, mult = s["means"], base, np.ones(ctx.n)
-        else:
-            level = np.clip(
-                np.where(since >= 0, (since + 1) / np.maximum(s["ramp"], 1.0), 0.0), 0, 1
-            )
-            means = s["means"].copy()
-            factor = 1.0 - s["cut"] * level
-            means[:, 1] *= factor
-            means[:, 2] *= factor
-            now = p_present(means, s["dwell"])
-            mult = 1.0 + s["share"] * (now / base - 1.0)
+        if np.all(since < 0):  # BICES not (yet) joined anywhere in the block: no signals
+            s["latency"] = s["means"].sum(axis=1) if t == 0 else s["latency"]
+            s["present"] = base
+            s["mult_sum"] += 1.0
+            return
+        level = np.clip(np.where(since >= 0, (since + 1) / np.maximum(s["ramp"], 1.0), 0.0), 0, 1)
+        means = s["means"].copy()
+        factor = 1.0 - s["cut"] * level
+        means[:, 1] *= factor
+        means[:, 2] *= factor
+        now = p_present(means, s["dwell"])
+        mult = 1.0 + s["share"] * (now / base - 1.0)
         ctx.signals["ua_fire_multiplier"] = mult
         ctx.signals["ad_detect_bonus"] = s["bonus"] * level
         ctx.signals["ad_warning_factor"] = 1.0 + (s["warn"] - 1.0) * level
