@@ -205,9 +205,10 @@ def run_des(
         )
     times_arr = np.asarray(arrivals, dtype=np.float64)
     cls_arr = np.asarray(classes, dtype=np.int64)
-    if queue:  # the source process walks arrivals in time order
-        order = np.argsort(times_arr, kind="stable")
-        times_arr, cls_arr = times_arr[order], cls_arr[order]
+    # Arrivals are walked in time order, one pending arrival at a time, so the event queue
+    # holds only what is in flight (a large heap slows every event).
+    order = np.argsort(times_arr, kind="stable")
+    times_arr, cls_arr = times_arr[order], cls_arr[order]
     times = times_arr.tolist()
     cls = cls_arr.tolist()
     n_units = max(len(units), 1)
@@ -311,17 +312,16 @@ def run_des(
     inf = math.inf
     fday = float(day)
 
-    def after_look(kb: int, c: int, ui: int, deadline: float, look: int, _event: object) -> None:
-        # kb: index of this look's first kill draw in kill_u.
-        pk = pk_by_class[c][ui]
-        for j in range(kb, kb + salvos[ui]):
-            if kill_u[j] < pk:
-                intercepted[c] += 1
-                busy[ui] -= 1
-                return
+    def killed(c: int, ui: int, _event: object) -> None:
+        intercepted[c] += 1
+        busy[ui] -= 1
+
+    def missed(kb: int, c: int, ui: int, deadline: float, look: int, _event: object) -> None:
         start_look(kb + salvos[ui], c, ui, deadline, look + 1)
 
     def start_look(kb: int, c: int, ui: int, deadline: float, look: int) -> None:
+        # kb: index of this look's first kill draw in kill_u. Whether the look kills is
+        # known from the pre-drawn uniforms; it takes effect when the look's time is up.
         k = salvos[ui]
         if look < looks_u[ui]:
             hold = look_time_u[ui]
@@ -331,7 +331,11 @@ def run_des(
             if env.now + hold <= deadline + 1e-9 and ready[ui] >= k:
                 ready[ui] -= k
                 used[ui] += k
-                timeout(hold).callbacks.append(partial(after_look, kb, c, ui, deadline, look))
+                pk = pk_by_class[c][ui]
+                hit = (kill_u[kb] < pk) if k == 1 else any(x < pk for x in kill_u[kb : kb + k])
+                timeout(hold).callbacks.append(
+                    partial(killed, c, ui) if hit else partial(missed, kb, c, ui, deadline, look)
+                )
                 return
             if ready[ui] < k and dry[ui] == inf:
                 dry[ui] = fday
@@ -339,6 +343,8 @@ def run_des(
         leakers[c] += 1
 
     def arrive(i: int, _event: object) -> None:
+        if i + 1 < n:  # schedule the next arrival first (same order as a source process)
+            timeout(times[i + 1] - times[i]).callbacks.append(partial(arrive, i + 1))
         c = cls[i]
         if not detected[i]:
             leakers[c] += 1
@@ -372,8 +378,7 @@ def run_des(
 
         env.process(source())
     else:
-        for i in range(n):
-            timeout(times[i]).callbacks.append(partial(arrive, i))
+        timeout(times[0]).callbacks.append(partial(arrive, 0))
     env.run()
     if not queue:
         for ui, st in enumerate(states):
