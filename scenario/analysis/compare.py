@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from scenario.analysis.summary import wilson_interval
 from scenario.errors import ResultsError
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = ["PairedDifference", "compare"]
 
-_Z = 1.959963984540054
+_Z = 1.959963984540054  # two-sided 95 % normal quantile
 
 
 class PairedDifference(BaseModel):
@@ -47,16 +48,6 @@ class PairedDifference(BaseModel):
     p_better_lo: float
     p_better_hi: float
     p_tie: float
-
-
-def _wilson(k: int, n: int) -> tuple[float, float]:
-    if n == 0:
-        return math.nan, math.nan
-    p = k / n
-    denom = 1 + _Z**2 / n
-    centre = (p + _Z**2 / (2 * n)) / denom
-    half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n * n)) / denom
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def compare(
@@ -90,7 +81,7 @@ def compare(
         half = _Z * float(d.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
         better = d > 0 if direction != "minimize" else d < 0
         k = int(better.sum())
-        lo, hi = _wilson(k, n)
+        lo, hi = wilson_interval(k, n)
         rows.append(
             PairedDifference(
                 outcome=name,

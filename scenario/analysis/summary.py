@@ -20,7 +20,14 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 from scipy import stats
 
-__all__ = ["OutcomeSummary", "exceedance", "quantile_ci", "summarize", "summarize_outcome"]
+__all__ = [
+    "OutcomeSummary",
+    "exceedance",
+    "quantile_ci",
+    "summarize",
+    "summarize_outcome",
+    "wilson_interval",
+]
 
 _Z = 1.959963984540054
 
@@ -141,6 +148,17 @@ def summarize(
     ]
 
 
+def wilson_interval(k: int, n: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion ``k / n``."""
+    if n == 0:
+        return math.nan, math.nan
+    p = k / n
+    denom = 1 + _Z**2 / n
+    centre = (p + _Z**2 / (2 * n)) / denom
+    half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def exceedance(values: np.ndarray, threshold: float) -> tuple[float, float, float]:
     """``P(X > threshold)`` with a 95 % Wilson interval, over finite values."""
     x = np.asarray(values, dtype=np.float64)
@@ -148,8 +166,6 @@ def exceedance(values: np.ndarray, threshold: float) -> tuple[float, float, floa
     n = x.size
     if n == 0:
         return math.nan, math.nan, math.nan
-    p = float(np.mean(x > threshold))
-    denom = 1 + _Z**2 / n
-    centre = (p + _Z**2 / (2 * n)) / denom
-    half = _Z * math.sqrt(p * (1 - p) / n + _Z**2 / (4 * n * n)) / denom
-    return p, max(0.0, centre - half), min(1.0, centre + half)
+    k = int(np.sum(x > threshold))
+    lo, hi = wilson_interval(k, n)
+    return k / n, lo, hi

@@ -104,6 +104,12 @@ def _ordered(low: float, high: float) -> None:
         raise ValueError(f"high: must be greater than low (got low={low}, high={high})")
 
 
+def _mode_inside(low: float, mode: float, high: float) -> None:
+    _ordered(low, high)
+    if not low <= mode <= high:
+        raise ValueError(f"mode: must lie in [low, high] = [{low}, {high}] (got {mode})")
+
+
 class Fixed(_Spec):
     """A parameter known exactly (still carries its source)."""
 
@@ -139,11 +145,7 @@ class Triangular(_Spec):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        _ordered(self.low, self.high)
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"mode: must lie in [low, high] = [{self.low}, {self.high}] (got {self.mode})"
-            )
+        _mode_inside(self.low, self.mode, self.high)
         return self
 
 
@@ -158,11 +160,7 @@ class Pert(_Spec):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        _ordered(self.low, self.high)
-        if not self.low <= self.mode <= self.high:
-            raise ValueError(
-                f"mode: must lie in [low, high] = [{self.low}, {self.high}] (got {self.mode})"
-            )
+        _mode_inside(self.low, self.mode, self.high)
         return self
 
 

@@ -138,7 +138,8 @@ def _plain(
 ) -> Any:
     """Convert a round-trip node to plain Python, recording positions and rejecting tags."""
     tag = _tag_of(node) if isinstance(node, CommentedMap | CommentedSeq | TaggedScalar) else None
-    if isinstance(node, TaggedScalar) or tag not in _SAFE_TAGS:
+
+    def reject(what: str, value: Any) -> None:
         where = locs.get(path)
         line, col = (where.vline, where.vcolumn) if where else (1, 1)
         issues.append(
@@ -147,10 +148,12 @@ def _plain(
                 line,
                 col,
                 _dotted(path),
-                f"YAML tag {tag!s} is not allowed: scenario files hold plain data only "
-                f"(got {_fmt(getattr(node, 'value', node))})",
+                f"{what} not allowed: scenario files hold plain data only (got {_fmt(value)})",
             )
         )
+
+    if isinstance(node, TaggedScalar) or tag not in _SAFE_TAGS:
+        reject(f"YAML tag {tag!s} is", getattr(node, "value", node))
         return None
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
@@ -181,18 +184,7 @@ def _plain(
             items.append(_plain(value, sub, file, locs, issues))
         return items
     if isinstance(node, bytes | bytearray | set):
-        where = locs.get(path)
-        line, col = (where.vline, where.vcolumn) if where else (1, 1)
-        issues.append(
-            ConfigIssue(
-                file,
-                line,
-                col,
-                _dotted(path),
-                f"{type(node).__name__} values are not allowed: scenario files hold plain "
-                f"data only (got {_fmt(node)})",
-            )
-        )
+        reject(f"{type(node).__name__} values are", node)
         return None
     if isinstance(node, bool) or node is None:
         return node

@@ -703,12 +703,7 @@ class _ADState:
         self.leakers = np.zeros((n, 4))
         self.ms_used = np.zeros(n)
         self.ua_used = np.zeros(n)
-        self.m = min(ctx.block.keep_series, n)
-        self.series = (
-            {s.name: np.empty((self.m, ctx.horizon), dtype=np.float32) for s in AD_SERIES}
-            if self.m
-            else {}
-        )
+        self.m, self.series = ctx.series_buffers(AD_SERIES)
         # Threats and engagements on separate child streams of the submodel's stream, so
         # both engines (and any M-SAM setting) see the same threats: common random numbers.
         threat_rng, engage_rng = ctx.rng("air_defence").spawn(2)

@@ -66,7 +66,7 @@ class AirOpsSubmodel:
         ready = ctx.p(g + "training_start_day") + ctx.p(g + "training_days") * ctx.p(
             g + "friction"
         )
-        m = min(ctx.block.keep_series, ctx.n)
+        m, series = ctx.series_buffers(self.series)
         ctx.state[self.name] = {
             "ready": ready,
             "pilots": ctx.p(g + "pilots"),
@@ -78,7 +78,7 @@ class AirOpsSubmodel:
             "sorties": np.zeros(ctx.n),
             "lost": np.zeros(ctx.n),
             "m": m,
-            "series": {"nk_sorties_daily": np.zeros((m, ctx.horizon), np.float32)} if m else {},
+            "series": series,
         }
 
     def step(self, ctx: Context, t: int) -> None:

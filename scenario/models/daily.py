@@ -24,7 +24,14 @@ import numpy as np
 
 from scenario.config.schema import ScenarioConfig, Trigger
 from scenario.errors import ModelError
-from scenario.models.protocol import Block, BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
+from scenario.models.protocol import (
+    Block,
+    BlockOutput,
+    Declares,
+    OutcomeInfo,
+    ParameterInfo,
+    SeriesInfo,
+)
 
 __all__ = ["LEVERS", "Context", "DailyModel", "Submodel", "lever_settings"]
 
@@ -99,6 +106,14 @@ class Context:
         """The generator of a submodel's stream."""
         return self.block.rngs[stream]
 
+    def series_buffers(self, infos: Sequence[SeriesInfo]) -> tuple[int, dict[str, np.ndarray]]:
+        """``(m, buffers)``: float32 arrays (m, horizon) for the first ``m`` replications
+        whose daily series are kept (``m`` may be 0, then no buffers)."""
+        m = min(self.block.keep_series, self.n)
+        if not m:
+            return 0, {}
+        return m, {s.name: np.zeros((m, self.horizon), dtype=np.float32) for s in infos}
+
     def signal(self, name: str, default: float = 0.0) -> np.ndarray:
         """Today's value of a signal, or ``default`` if no submodel produced it."""
         value = self.signals.get(name)
@@ -145,27 +160,13 @@ class Context:
 
 
 @runtime_checkable
-class Submodel(Protocol):
-    """One part of a daily campaign (ground, air defence, ...).
+class Submodel(Declares, Protocol):
+    """One part of a daily campaign (ground, air defence, ...): its declarations
+    (:class:`~scenario.models.protocol.Declares`; ``name`` is also its random stream) plus
 
     ``start`` sets up state in ``ctx.state[name]``; ``step`` advances one day; ``finish``
     returns the submodel's outcomes and series.
     """
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def parameters(self) -> Sequence[ParameterInfo]: ...
-
-    @property
-    def levers(self) -> Sequence[str]: ...
-
-    @property
-    def outcomes(self) -> Sequence[OutcomeInfo]: ...
-
-    @property
-    def series(self) -> Sequence[SeriesInfo]: ...
 
     def start(self, ctx: Context) -> None:
         """Initialise state for a block."""

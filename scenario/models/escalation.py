@@ -153,7 +153,7 @@ class EscalationSubmodel:
     def start(self, ctx: Context) -> None:
         """All replications start at the status quo."""
         g = "escalation."
-        m = min(ctx.block.keep_series, ctx.n)
+        m, series = ctx.series_buffers(self.series)
         ctx.state[self.name] = {
             "h": np.stack([ctx.p(f"{g}hazard_{k}") for k in range(TOP)], axis=1),
             "down": ctx.p(g + "hazard_down"),
@@ -174,7 +174,7 @@ class EscalationSubmodel:
             "max": np.zeros(ctx.n, dtype=np.int64),
             "first": np.full(ctx.n, float(ctx.horizon)),
             "m": m,
-            "series": {"esc_level": np.zeros((m, ctx.horizon), np.float32)} if m else {},
+            "series": series,
         }
 
     def step(self, ctx: Context, t: int) -> None:

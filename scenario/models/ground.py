@@ -299,11 +299,7 @@ class _State:
         self.combat_days = np.zeros(n)
         self.combat_cas = np.zeros(n)
         self.active = np.ones(n, dtype=bool)
-        self.m = min(ctx.block.keep_series, n)
-        H = ctx.horizon
-        self.series = (
-            {s.name: np.empty((self.m, H), dtype=np.float32) for s in SERIES} if self.m else {}
-        )
+        self.m, self.series = ctx.series_buffers(SERIES)
 
 
 class GroundSubmodel:

@@ -22,6 +22,7 @@ from scenario.config.schema import ScenarioConfig
 __all__ = [
     "Block",
     "BlockOutput",
+    "Declares",
     "Direction",
     "Model",
     "OutcomeInfo",
@@ -111,24 +112,21 @@ class BlockOutput:
     series: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-@runtime_checkable
-class Model(Protocol):
-    """What the engine needs of a model.
+class Declares(Protocol):
+    """What every model and submodel declares about itself.
 
     Attributes
     ----------
     name : str
-        Registry name; ``model:`` in YAML.
-    parameters : tuple of ParameterInfo
+        Registry name (``model:`` in YAML), or the submodel's stream name.
+    parameters : sequence of ParameterInfo
         Uncertain parameters it reads (each must be in the config's ``parameters``).
-    levers : tuple of str
+    levers : sequence of str
         Dotted ``policy.*`` keys it reads (documentation and reports).
-    outcomes : tuple of OutcomeInfo
+    outcomes : sequence of OutcomeInfo
         Outcomes it returns, in order.
-    series : tuple of SeriesInfo
+    series : sequence of SeriesInfo
         Daily series it can record.
-    streams : tuple of str
-        Independent random streams it needs; each gets its own generator per block.
     """
 
     @property
@@ -145,6 +143,12 @@ class Model(Protocol):
 
     @property
     def series(self) -> Sequence[SeriesInfo]: ...
+
+
+@runtime_checkable
+class Model(Declares, Protocol):
+    """What the engine needs of a model: its declarations (:class:`Declares`), the random
+    streams it needs (each gets its own generator per block), and ``simulate``."""
 
     @property
     def streams(self) -> Sequence[str]: ...
