@@ -131,17 +131,18 @@ def _poisson_stream(rate: float, horizon: float, rng: np.random.Generator) -> np
     return np.sort(rng.uniform(0, horizon, rng.poisson(rate * horizon)))
 
 
-@pytest.mark.parametrize(("c", "load"), [(3, 2.0), (5, 4.0)])
-def test_erlang_b_blocking(c: int, load: float) -> None:
+def _queueing_runs(
+    c: int, load: float, *, queue: bool, seed: int, reps: int = 30, horizon: float = 20_000.0
+) -> list[tuple[int, int, int, float]]:
+    """Poisson arrivals, exponential engagements of mean 10 s on c channels: per replication
+    (arrivals, blocked, waited, total wait)."""
     hold = 10.0
-    rate = load / hold
-    reps, horizon = 30, 20_000.0
-    rng = np.random.default_rng(5)
-    frac = np.empty(reps)
-    for r in range(reps):
-        times = _poisson_stream(rate, horizon, rng)
-        unit = FireUnit("u", c, (1e-12,) * 4, look_time=hold, exponential_hold=True)  # type: ignore[arg-type]
-        out = run_des(
+    rng = np.random.default_rng(seed)
+    unit = FireUnit("u", c, (1e-12,) * 4, look_time=hold, exponential_hold=True)  # type: ignore[arg-type]
+    out = []
+    for _ in range(reps):
+        times = _poisson_stream(load / hold, horizon, rng)
+        res = run_des(
             times,
             np.zeros(times.size, np.int64),
             [unit],
@@ -149,41 +150,30 @@ def test_erlang_b_blocking(c: int, load: float) -> None:
             warning=[math.inf] * 4,
             p_detect=1.0,
             rng=rng,
+            queue=queue,
         )
-        frac[r] = out.blocked / times.size
+        out.append((times.size, res.blocked, res.waited, res.wait_time))
+    return out
+
+
+@pytest.mark.parametrize(("c", "load"), [(3, 2.0), (5, 4.0)])
+def test_erlang_b_blocking(c: int, load: float) -> None:
+    runs = _queueing_runs(c, load, queue=False, seed=5)
+    frac = np.array([blocked / n for n, blocked, _, _ in runs])
     exact = float(erlang_b(c, load))
-    se = frac.std(ddof=1) / math.sqrt(reps)
-    assert abs(frac.mean() - exact) < 4 * se
+    assert abs(frac.mean() - exact) < 4 * frac.std(ddof=1) / math.sqrt(frac.size)
 
 
 @pytest.mark.parametrize(("c", "load"), [(3, 2.0), (5, 4.0)])
 def test_erlang_c_waiting(c: int, load: float) -> None:
-    hold = 10.0
-    rate = load / hold
-    reps, horizon = 30, 20_000.0
-    rng = np.random.default_rng(6)
-    p_wait = np.empty(reps)
-    mean_wait = np.empty(reps)
-    for r in range(reps):
-        times = _poisson_stream(rate, horizon, rng)
-        unit = FireUnit("u", c, (1e-12,) * 4, look_time=hold, exponential_hold=True)  # type: ignore[arg-type]
-        out = run_des(
-            times,
-            np.zeros(times.size, np.int64),
-            [unit],
-            [UnitState(ready=BIG, capacity=BIG)],
-            warning=[math.inf] * 4,
-            p_detect=1.0,
-            rng=rng,
-            queue=True,
-        )
-        assert out.blocked == 0
-        p_wait[r] = out.waited / times.size
-        mean_wait[r] = out.wait_time / times.size
+    runs = _queueing_runs(c, load, queue=True, seed=6)
+    assert all(blocked == 0 for _, blocked, _, _ in runs)
+    p_wait = np.array([waited / n for n, _, waited, _ in runs])
+    mean_wait = np.array([w / n for n, _, _, w in runs])
     exact = erlang_c(c, load)
-    assert abs(p_wait.mean() - exact) < 4 * p_wait.std(ddof=1) / math.sqrt(reps)
-    exact_w = exact * hold / (c - load)  # E[W] = C / (c mu - lambda)
-    assert abs(mean_wait.mean() - exact_w) < 4 * mean_wait.std(ddof=1) / math.sqrt(reps)
+    assert abs(p_wait.mean() - exact) < 4 * p_wait.std(ddof=1) / math.sqrt(p_wait.size)
+    exact_w = exact * 10.0 / (c - load)  # E[W] = C / (c mu - lambda), mean hold 10 s
+    assert abs(mean_wait.mean() - exact_w) < 4 * mean_wait.std(ddof=1) / math.sqrt(mean_wait.size)
 
 
 def test_erlang_b_matches_the_poisson_formula() -> None:
