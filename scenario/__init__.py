@@ -6,10 +6,10 @@ cited source, and :func:`run` simulates replications in seeded blocks and return
 :class:`Results` (outcome distributions with their uncertainty).
 
 >>> import scenario
->>> cfg = scenario.load_config("configs/baseline.yaml")        # doctest: +SKIP
+>>> cfg = scenario.load_config("configs/options/msam.yaml")    # doctest: +SKIP
 >>> res = scenario.run(cfg, replications=2000, seed=1)          # doctest: +SKIP
->>> [s.name for s in res.summary()][:2]                          # doctest: +SKIP
-['ua_casualties', 'ru_casualties']
+>>> row = next(s for s in res.summary() if s.name == "ad_leakers")  # doctest: +SKIP
+>>> row.mean, (row.mean_lo, row.mean_hi), row.p95               # doctest: +SKIP
 """
 
 from importlib.metadata import PackageNotFoundError, version

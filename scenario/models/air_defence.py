@@ -41,7 +41,6 @@ from __future__ import annotations
 import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -178,9 +177,11 @@ def run_des(
         Wait for a channel of the first eligible unit instead of overflowing.
     day : int
         Day index recorded when a magazine first runs dry.
-    env, resources : optional
-        Reuse a simpy environment and its channel resources across days (one environment
-        per replication); fresh ones are built when omitted.
+    env : simpy.Environment, optional
+        Reuse an environment across days (one environment per replication); a fresh one is
+        built when omitted.
+    resources : sequence of simpy.Resource, optional
+        Queue mode only: the units' channel resources, to reuse them across calls.
 
     Returns
     -------
@@ -188,11 +189,14 @@ def run_des(
     """
     n = int(arrivals.size)
     env = simpy.Environment() if env is None else env
-    res = (
-        [simpy.Resource(env, capacity=u.channels) for u in units]
-        if resources is None
-        else list(resources)
-    )
+    # Channels are simpy resources only in queue mode; the loss system counts them.
+    res: list[simpy.Resource] = []
+    if queue:
+        res = (
+            [simpy.Resource(env, capacity=u.channels) for u in units]
+            if resources is None
+            else list(resources)
+        )
     if n == 0:
         zero = np.zeros(4)
         return DayResult(
@@ -212,15 +216,29 @@ def run_des(
     times = times_arr.tolist()
     cls = cls_arr.tolist()
     n_units = max(len(units), 1)
-    max_shots = max((u.salvo * u.looks for u in units), default=1)
-    max_looks = max((u.looks for u in units), default=1)
+    salvos: list[int] = []
+    chans: list[int] = []
+    looks_u: list[int] = []
+    look_time_u: list[float] = []
+    pk_by_class: list[list[float]] = [[], [], [], []]
+    any_expo = False
+    for unit in units:
+        salvos.append(unit.salvo)
+        chans.append(unit.channels)
+        looks_u.append(unit.looks)
+        look_time_u.append(unit.look_time)
+        for c in range(4):
+            pk_by_class[c].append(unit.pk[c])
+        any_expo = any_expo or unit.exponential_hold
+    engaging = [[ui for ui, pk in enumerate(pks) if pk > 0] for pks in pk_by_class]
+    max_shots = max((k * m for k, m in zip(salvos, looks_u, strict=True)), default=1)
+    max_looks = max(looks_u, default=1)
     # All randomness drawn up front, vectorised; flat lists are fastest to index in Python:
-    # detection draw of threat i is u[i]; kill draw j of unit ui for threat i is
+    # detection draw of threat i is draws[i]; kill draw j of unit ui for threat i is
     # kill_u[(i * n_units + ui) * max_shots + j].
-    u = rng.random(n * (1 + n_units * max_shots))
-    detected = (u[:n] < p_detect).tolist()
-    kill_u = u[n:].tolist()
-    any_expo = any(u.exponential_hold for u in units)
+    draws = rng.random(n * (1 + n_units * max_shots))
+    detected = (draws[:n] < p_detect).tolist()
+    kill_u = draws[n:].tolist()
     holds = rng.exponential(1.0, n * n_units * max_looks).tolist() if any_expo else []
     leakers = [0, 0, 0, 0]
     engaged = [0, 0, 0, 0]
@@ -230,18 +248,16 @@ def run_des(
     counters = [0, 0, 0.0]  # blocked, waited, wait_time
     busy = [0] * len(units)  # engagements in progress per unit (loss mode)
     timeout = env.timeout
-    unit_info = [
-        (u.salvo, u.looks, u.look_time, u.exponential_hold, u.pk, u.channels) for u in units
-    ]  # used by the queue-mode process
-    salvos = [u.salvo for u in units]
-    pk_by_class = [[u.pk[c] for u in units] for c in range(4)]
-    chans = [u.channels for u in units]
-    unit_range = range(len(units))
 
     def engage(i: int, c: int, ui: int, deadline: float) -> Generator[simpy.Event, Any, bool]:
-        k, looks, look_time, expo, pks, _ = unit_info[ui]
+        k, looks, look_time, expo = (
+            salvos[ui],
+            looks_u[ui],
+            look_time_u[ui],
+            units[ui].exponential_hold,
+        )
         st = states[ui]
-        pk = pks[c]
+        pk = pk_by_class[c][ui]
         base = (i * n_units + ui) * max_shots
         hbase = (i * n_units + ui) * max_looks
         shot = 0
@@ -272,10 +288,8 @@ def run_des(
             return
         det[c] += 1
         deadline = env.now + warning[c]
-        for ui in range(len(units)):
-            _, _, look_time, expo, pks, _ = unit_info[ui]
-            if pks[c] <= 0:
-                continue
+        for ui in engaging[c]:
+            look_time, expo = look_time_u[ui], units[ui].exponential_hold
             req = res[ui].request()
             if not req.triggered:
                 counters[1] += 1
@@ -307,19 +321,15 @@ def run_des(
     # plain lists during the run and are written back to ``states`` at the end.
     ready = [st.ready for st in states]
     dry = [st.dry_day for st in states]
-    looks_u = [u.looks for u in units]
-    look_time_u = [u.look_time for u in units]
     inf = math.inf
     fday = float(day)
 
-    def killed(c: int, ui: int, _event: object) -> None:
-        intercepted[c] += 1
-        busy[ui] -= 1
+    # Each pending event carries its own data as attributes (``t``: its time; ``i``: the
+    # threat; ``eng``: the engagement), so callbacks need no closures or partials and never
+    # read the clock: event times are known when the events are scheduled.
+    t0 = env.now
 
-    def missed(kb: int, c: int, ui: int, deadline: float, look: int, _event: object) -> None:
-        start_look(kb + salvos[ui], c, ui, deadline, look + 1)
-
-    def start_look(kb: int, c: int, ui: int, deadline: float, look: int) -> None:
+    def start_look(now: float, kb: int, c: int, ui: int, deadline: float, look: int) -> None:
         # kb: index of this look's first kill draw in kill_u. Whether the look kills is
         # known from the pre-drawn uniforms; it takes effect when the look's time is up.
         k = salvos[ui]
@@ -328,39 +338,50 @@ def run_des(
             if any_expo and units[ui].exponential_hold:
                 i = kb // (n_units * max_shots)
                 hold *= holds[(i * n_units + ui) * max_looks + look]
-            if env.now + hold <= deadline + 1e-9 and ready[ui] >= k:
+            if now + hold <= deadline + 1e-9 and ready[ui] >= k:
                 ready[ui] -= k
                 used[ui] += k
                 pk = pk_by_class[c][ui]
                 hit = (kill_u[kb] < pk) if k == 1 else any(x < pk for x in kill_u[kb : kb + k])
-                timeout(hold).callbacks.append(
-                    partial(killed, c, ui) if hit else partial(missed, kb, c, ui, deadline, look)
-                )
+                ev = timeout(hold)
+                ev.t = now + hold  # type: ignore[attr-defined]
+                ev.eng = (kb, c, ui, deadline, look, hit)  # type: ignore[attr-defined]
+                ev.callbacks.append(look_done)
                 return
             if ready[ui] < k and dry[ui] == inf:
                 dry[ui] = fday
         busy[ui] -= 1
         leakers[c] += 1
 
-    def arrive(i: int, _event: object) -> None:
+    def look_done(ev: Any) -> None:
+        kb, c, ui, deadline, look, hit = ev.eng
+        if hit:
+            intercepted[c] += 1
+            busy[ui] -= 1
+        else:
+            start_look(ev.t, kb + salvos[ui], c, ui, deadline, look + 1)
+
+    def arrive(ev: Any) -> None:
+        i = ev.i
+        now = ev.t
         if i + 1 < n:  # schedule the next arrival first (same order as a source process)
-            timeout(times[i + 1] - times[i]).callbacks.append(partial(arrive, i + 1))
+            nxt = timeout(times[i + 1] - times[i])
+            nxt.i = i + 1  # type: ignore[attr-defined]
+            nxt.t = t0 + times[i + 1]  # type: ignore[attr-defined]
+            nxt.callbacks.append(arrive)
         c = cls[i]
         if not detected[i]:
             leakers[c] += 1
             return
         det[c] += 1
-        pks = pk_by_class[c]
-        for ui in unit_range:
-            if pks[ui] <= 0:
-                continue
+        for ui in engaging[c]:
             if busy[ui] >= chans[ui] or ready[ui] < salvos[ui]:
                 if ready[ui] < salvos[ui] and dry[ui] == inf:
                     dry[ui] = fday
                 continue
             busy[ui] += 1
             engaged[c] += 1
-            start_look((i * n_units + ui) * max_shots, c, ui, env.now + warning[c], 0)
+            start_look(now, (i * n_units + ui) * max_shots, c, ui, now + warning[c], 0)
             return
         counters[0] += 1
         leakers[c] += 1
@@ -378,7 +399,10 @@ def run_des(
 
         env.process(source())
     else:
-        timeout(times[0]).callbacks.append(partial(arrive, 0))
+        first = timeout(times[0])
+        first.i = 0  # type: ignore[attr-defined]
+        first.t = t0 + times[0]  # type: ignore[attr-defined]
+        first.callbacks.append(arrive)
     env.run()
     if not queue:
         for ui, st in enumerate(states):
@@ -714,7 +738,6 @@ class _ADState:
         self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # Discrete-event engine: one simpy environment per replication, kept across days.
         self.envs: list[simpy.Environment] = []
-        self.res: list[list[simpy.Resource]] = []
 
 
 class AirDefenceSubmodel:
@@ -735,15 +758,7 @@ class AirDefenceSubmodel:
         """Set up magazines and, for the DES engine, one environment per replication."""
         st = _ADState(ctx)
         if ctx.config.air_defence.engine == "des":
-            for i in range(ctx.n):
-                env = simpy.Environment()
-                st.envs.append(env)
-                st.res.append(
-                    [
-                        simpy.Resource(env, capacity=int(st.ms_channels[i])),
-                        simpy.Resource(env, capacity=int(st.ua_channels[i])),
-                    ]
-                )
+            st.envs = [simpy.Environment() for _ in range(ctx.n)]
         ctx.state[self.name] = st
 
     def step(self, ctx: Context, t: int) -> None:
@@ -861,7 +876,6 @@ class AirDefenceSubmodel:
             times = rng.uniform(0.0, st.window[i], cls.size)
             units = []
             states = []
-            res = []
             if ms_on[i]:
                 units.append(
                     FireUnit(
@@ -874,7 +888,6 @@ class AirDefenceSubmodel:
                     )
                 )
                 states.append(UnitState(ready=float(st.ms_ready[i]), capacity=st.ms_capacity))
-                res.append(st.res[i][0])
             units.append(
                 FireUnit(
                     "ua",
@@ -888,7 +901,6 @@ class AirDefenceSubmodel:
             states.append(
                 UnitState(ready=float(st.ua_ready[i]), capacity=float(st.ua_capacity[i]))
             )
-            res.append(st.res[i][1])
             out = run_des(
                 times,
                 cls,
@@ -899,7 +911,6 @@ class AirDefenceSubmodel:
                 rng=rng,
                 day=t,
                 env=env,
-                resources=res,
             )
             leakers[i] = out.leakers
             if ms_on[i]:
