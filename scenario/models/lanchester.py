@@ -208,6 +208,7 @@ def simulate_square_law(
         raise ValueError(f"days must be >= 0 (got {days})")
     if stochastic and rng is None:
         raise ValueError("rng is required when stochastic=True")
+    gen = rng if stochastic else None
     x, y, a_, b_ = np.broadcast_arrays(
         *(np.atleast_1d(np.asarray(v, dtype=np.float64)) for v in (x0, y0, a, b))
     )
@@ -218,10 +219,9 @@ def simulate_square_law(
     t_end = np.full(x.size, np.inf)
     for d in range(days):
         xn, yn, used = square_law_step(x, y, a_, b_)
-        if stochastic:
-            assert rng is not None  # narrowed above
-            lx = overdispersed_losses(x - xn, x, dispersion, rng=rng)
-            ly = overdispersed_losses(y - yn, y, dispersion, rng=rng)
+        if gen is not None:
+            lx = overdispersed_losses(x - xn, x, dispersion, rng=gen)
+            ly = overdispersed_losses(y - yn, y, dispersion, rng=gen)
             xn, yn = x - lx, y - ly
             done = ((xn <= 0) | (yn <= 0)) & ~np.isfinite(t_end)
             t_end = np.where(done, d + 1.0, t_end)
