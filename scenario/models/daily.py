@@ -11,7 +11,10 @@ advance together one day at a time over the replications of a block. Each day:
    *quantities* (cumulative values that triggers watch).
 
 Every submodel draws only from its own random stream (named after it), so turning a lever on
-in one submodel does not shift another submodel's random draws.
+in one submodel does not shift another submodel's random draws. (A submodel whose *inputs*
+a lever changes, through a signal, may still consume its own stream differently: numpy's
+gamma and Poisson samplers use rejection, so the number of uniforms they take depends on
+their arguments.)
 """
 
 from __future__ import annotations
@@ -161,11 +164,12 @@ class Context:
 
 @runtime_checkable
 class Submodel(Declares, Protocol):
-    """One part of a daily campaign (ground, air defence, ...): its declarations
-    (:class:`~scenario.models.protocol.Declares`; ``name`` is also its random stream) plus
+    """One part of a daily campaign (ground, air defence, ...).
 
-    ``start`` sets up state in ``ctx.state[name]``; ``step`` advances one day; ``finish``
-    returns the submodel's outcomes and series.
+    It has the declarations of :class:`~scenario.models.protocol.Declares` (its ``name`` is
+    also the name of its random stream) and three methods: ``start`` sets up state in
+    ``ctx.state[name]``, ``step`` advances one day, ``finish`` returns the submodel's
+    outcomes and series.
     """
 
     def start(self, ctx: Context) -> None:
