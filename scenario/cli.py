@@ -67,7 +67,7 @@ def _fmt(x: float) -> str:
     if ax >= 10:
         return f"{x:.1f}"
     if ax >= 0.01 or ax == 0:
-        return f"{x:.3f}".rstrip("0").rstrip(".") if "." in f"{x:.3f}" else f"{x:.3f}"
+        return f"{x:.3f}".rstrip("0").rstrip(".")
     return f"{x:.2e}"
 
 

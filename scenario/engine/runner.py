@@ -340,7 +340,7 @@ def run(
         seed=s,
         block_size=config.run.block_size,
         keep_series=min(n, config.run.series_replications),
-        specs={k: v for k, v in config.flat_parameters().items()},
+        specs=config.flat_parameters(),
     )
     started = dt.datetime.now(dt.UTC)
     n_blocks = math.ceil(n / plan.block_size)

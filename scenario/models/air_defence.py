@@ -100,10 +100,6 @@ class FireUnit:
     looks: int = 1
     exponential_hold: bool = False
 
-    def engages(self, c: int) -> bool:
-        """Whether this unit engages class index ``c`` at all."""
-        return self.pk[c] > 0
-
 
 @dataclass
 class UnitState:
@@ -732,7 +728,8 @@ class _ADState:
         # both engines (and any M-SAM setting) see the same threats: common random numbers.
         threat_rng, engage_rng = ctx.rng("air_defence").spawn(2)
         self.rngs = (threat_rng, engage_rng)
-        self.cache_key: tuple[bytes, int] | None = None
+        self.cache_key: bytes | None = None
+        self.zeros = np.zeros(n)  # shared, read-only: a signal of "none today"
         self.p_detect_base = np.minimum(self.p_detect, 0.99)
         self.cache_units: list[FastUnit] = []
         self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -828,7 +825,7 @@ class AirDefenceSubmodel:
             nk_share = nk_air / np.maximum(lam[:, 2], 1e-300)
             ctx.signals["nk_aircraft_lost_today"] = air_killed * nk_share
         else:
-            ctx.signals["nk_aircraft_lost_today"] = np.zeros(ctx.n)
+            ctx.signals["nk_aircraft_lost_today"] = st.zeros
         if st.m:
             st.series["ad_leakers_daily"][:, t] = leakers[: st.m].sum(axis=1)
             st.series["msam_ready"][:, t] = st.ms_ready[: st.m]
@@ -837,7 +834,8 @@ class AirDefenceSubmodel:
         self, ctx: Context, st: _ADState, ms_on: np.ndarray, warning: np.ndarray
     ) -> list[FastUnit]:
         """Fast-kernel units, recomputed only when M-SAM status or warning times change."""
-        key = (ms_on.tobytes(), id(warning))
+        key = ms_on.tobytes()
+        # Warning times differ from the static ones only while BICES acts: recompute then.
         if st.cache_key != key or warning is not st.warning:
             st.cache_units = [
                 fast_unit(

@@ -233,7 +233,6 @@ class _State:
             return ctx.p(f"ground.{name}")
 
         n = ctx.n
-        self.p = p
         self.U = p("ua_troops_initial").copy()
         self.R = p("ru_troops_initial").copy()
         self.s1, self.s2 = p("nk_wave1_size"), np.maximum(p("nk_wave2_size"), 0.0)
