@@ -29,7 +29,7 @@ import simpy
 
 import scenario
 from scenario.config.distributions import mean
-from scenario.models.air_defence import FireUnit, UnitState, run_des
+from scenario.models.kernels.engagement import FireUnit, UnitState, run_des
 
 ROOT = Path(__file__).resolve().parents[1]
 

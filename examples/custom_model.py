@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         res = scenario.run(cfg, replications=args.replications)
         print(f"South Korean shells per month: {rok:,}")
-        for s in res.summary():
+        for s in scenario.summarize(res):
             print(
                 f"  {s.name:22s} mean {s.mean:12.3f} [{s.mean_lo:.3f}, {s.mean_hi:.3f}]  "
                 f"p5 {s.p5:12.3f}  p95 {s.p95:12.3f}"

@@ -22,7 +22,7 @@ import numpy as np
 
 import scenario
 from scenario.config.distributions import sample
-from scenario.models.air_defence import CLASSES, FireUnit, UnitState, run_des
+from scenario.models.kernels.engagement import CLASSES, FireUnit, UnitState, run_des
 
 ROOT = Path(__file__).resolve().parents[1]
 

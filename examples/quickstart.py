@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     base = results["baseline"]
     print(f"{args.replications:,} replications, seed {args.seed}; mean [95% CI]")
     for outcome in SHOW:
-        row = next(s for s in base.summary() if s.name == outcome)
+        row = scenario.summarize(base, [outcome])[0]
         print(f"\n{outcome} ({row.unit})")
         print(f"  {'baseline':14s} {row.mean:12.3f} [{row.mean_lo:.3f}, {row.mean_hi:.3f}]")
         for name in ("advisors", "offensive_aid"):

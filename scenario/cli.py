@@ -7,22 +7,26 @@ error lines and exits with code 1, without a traceback.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from scenario.analysis.summary import OutcomeSummary
-from scenario.config.distributions import describe, is_assumption
-from scenario.config.loader import load_config, load_document
-from scenario.config.schema import ScenarioConfig, json_schema
 from scenario.errors import ScenarioError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from scenario.analysis.summary import OutcomeSummary
+    from scenario.config.schema import ScenarioConfig
+
+# Everything heavy (rich, the loader, the engine, the models, SciPy) is imported inside the
+# commands, so ``scenario --help`` only pays for typer.
 
 __all__ = ["app", "main"]
 
@@ -38,8 +42,20 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-_out = Console(width=None if sys.stdout.isatty() else 220)
-_err = Console(stderr=True, width=None if sys.stderr.isatty() else 220)
+
+@functools.cache
+def _out() -> Console:
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 220)
+
+
+@functools.cache
+def _err() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, width=None if sys.stderr.isatty() else 220)
+
 
 ConfigArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
 SetOpt = Annotated[
@@ -54,7 +70,7 @@ SetOpt = Annotated[
 
 def _fail(exc: ScenarioError) -> typer.Exit:
     for line in str(exc).splitlines():
-        _err.print(f"error: {line}", markup=False, highlight=False)
+        _err().print(f"error: {line}", markup=False, highlight=False)
     return typer.Exit(code=1)
 
 
@@ -72,7 +88,21 @@ def _fmt(x: float) -> str:
 
 
 def summary_table(rows: list[OutcomeSummary], title: str = "") -> Table:
-    """A rich table of outcome summaries (point estimates with 95 % intervals)."""
+    """A rich table of outcome summaries (point estimates with 95 % intervals).
+
+    Parameters
+    ----------
+    rows : list of OutcomeSummary
+        From :func:`scenario.analysis.summary.summarize_results`.
+    title : str
+        Table title; none if empty.
+
+    Returns
+    -------
+    rich.table.Table
+    """
+    from rich.table import Table
+
     table = Table(title=title or None, show_lines=False, header_style="bold")
     table.add_column("outcome", no_wrap=True)
     table.add_column("unit")
@@ -99,6 +129,8 @@ def summary_table(rows: list[OutcomeSummary], title: str = "") -> Table:
 
 
 def _load(path: Path, sets: list[str] | None) -> ScenarioConfig:
+    from scenario.config.loader import load_config
+
     return load_config(path, overrides=sets or [])
 
 
@@ -127,26 +159,38 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run a scenario and print its outcome distributions."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from scenario.analysis.summary import summarize_results
+    from scenario.config.distributions import is_assumption
     from scenario.engine.runner import run as run_scenario
+
+    out_console, err_console = _out(), _err()
 
     try:
         cfg = _load(config, sets)
         occupied = out is not None and out.exists() and (not out.is_dir() or any(out.iterdir()))
         if occupied and out is not None and not (overwrite and (out / "manifest.json").is_file()):
-            _err.print(
+            err_console.print(
                 f"error: {out}: exists and is not empty; pass --overwrite to replace "
                 "earlier results (only a results directory can be overwritten)",
                 markup=False,
                 highlight=False,
             )
             raise typer.Exit(code=1)
-        show = not quiet and _err.is_terminal
+        show = not quiet and err_console.is_terminal
         with Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
-            console=_err,
+            console=err_console,
             transient=True,
             disable=not show,
         ) as bar:
@@ -167,8 +211,10 @@ def run(
         f"{cfg.name}: {results.replications:,} replications, seed {results.manifest['seed']}, "
         f"{cfg.start_date} + {cfg.horizon_days} days"
     )
-    _out.print(summary_table(results.summary(), title=title))
-    _out.print(
+    for note in results.manifest.get("notes", []):
+        out_console.print(str(note), style="dim", markup=False, highlight=False)
+    out_console.print(summary_table(summarize_results(results), title=title))
+    out_console.print(
         f"failed replications: {results.n_failed}"
         + (
             f" (first: #{results.failures[0].index}: {results.failures[0].message})"
@@ -176,12 +222,12 @@ def run(
             else ""
         )
     )
-    _out.print(
+    out_console.print(
         f"{n_assume} of {len(cfg.flat_parameters())} parameters are ASSUMPTIONs "
         "(scenario params CONFIG lists them). Outcomes are model insight, not prediction."
     )
     if out is not None:
-        _out.print(f"results saved to {out}")
+        out_console.print(f"results saved to {out}")
 
 
 @app.command()
@@ -203,9 +249,9 @@ def validate(
         except ScenarioError as exc:
             failed = True
             for line in str(exc).splitlines():
-                _err.print(f"error: {line}", markup=False, highlight=False)
+                _err().print(f"error: {line}", markup=False, highlight=False)
             continue
-        _out.print(f"ok: {path} ({cfg.name}, model {cfg.model})", markup=False, highlight=False)
+        _out().print(f"ok: {path} ({cfg.name}, model {cfg.model})", markup=False, highlight=False)
     if failed:
         raise typer.Exit(code=1)
 
@@ -222,14 +268,14 @@ def show(
     """Print a config: as merged from its extends chain, or fully resolved (--resolved)."""
     from ruamel.yaml import YAML
 
+    from scenario.config.loader import apply_overrides, load_document
+
     try:
         if resolved:
             data: Any = _load(config, sets).model_dump(mode="json")
         else:
             doc = load_document(config)
             if sets:
-                from scenario.config.loader import apply_overrides
-
                 doc = apply_overrides(doc, sets)
             data = json.loads(json.dumps(doc.data, default=str))
     except ScenarioError as exc:
@@ -251,6 +297,9 @@ def params(
     sets: SetOpt = None,
 ) -> None:
     """Print the assumptions register: every parameter, its distribution and source."""
+    from rich.table import Table
+
+    from scenario.config.distributions import describe, is_assumption
     from scenario.models.registry import default_registry
 
     try:
@@ -274,8 +323,8 @@ def params(
             key, unit, describe(spec), spec.source, spec.as_of.isoformat(), spec.confidence, flag
         )
         rows += 1
-    _out.print(table)
-    _out.print(f"{len(cfg.flat_parameters())} parameters, {n_assume} marked ASSUMPTION")
+    _out().print(table)
+    _out().print(f"{len(cfg.flat_parameters())} parameters, {n_assume} marked ASSUMPTION")
 
 
 @app.command()
@@ -285,6 +334,8 @@ def schema(
     ] = None,
 ) -> None:
     """Print the JSON Schema of scenario files (editors use it for completion)."""
+    from scenario.config.schema import json_schema
+
     text = json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
     if out is None:
         sys.stdout.write(text)
@@ -296,7 +347,7 @@ def _version(value: bool) -> None:
     if value:
         from scenario import __version__
 
-        _out.print(f"scenario {__version__}")
+        _out().print(f"scenario {__version__}")
         raise typer.Exit()
 
 

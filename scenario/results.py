@@ -1,42 +1,51 @@
-"""Results of a run: per-replication outcomes and inputs, daily series, failures, manifest.
+"""Results of a run as plain data: per-replication outcomes and inputs, series, manifest.
 
 :class:`Results` keeps one ``float64`` column per outcome and per sampled input (row ``i`` is
 replication ``i``; failed replications have NaN outcomes), the daily series kept for the
-first replications, the failures, and a manifest (resolved config, seed, package versions,
-config hash, timestamps). :meth:`Results.save` writes Parquet files plus ``manifest.json``
-atomically (a temporary directory renamed into place, so results are never half-written);
-:func:`load_results` reads them back equal.
+first replications, the failures, the outcomes' metadata (:class:`OutcomeMeta`) and a
+manifest (resolved config, seed, package versions, config hash, timestamps, notes).
+:meth:`Results.save` writes Parquet files plus ``manifest.json`` atomically (a temporary
+directory renamed into place, so results are never half-written); :func:`load_results` reads
+them back equal.
+
+This module is plain data: it imports nothing from :mod:`scenario.analysis` nor from
+:mod:`scenario.models`. Summaries are :func:`scenario.analysis.summary.summarize_results`;
+manifests are built by :func:`scenario.engine.manifest.build_manifest`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import importlib.metadata
 import json
 import os
-import platform
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal, get_args
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from scenario.analysis.summary import OutcomeSummary, summarize
-from scenario.config.distributions import describe, is_assumption
 from scenario.config.schema import ScenarioConfig
 from scenario.errors import ResultsError
 
-if TYPE_CHECKING:
-    from scenario.models.protocol import Model, OutcomeInfo
-
-__all__ = ["FORMAT_VERSION", "Failure", "Results", "build_manifest", "config_hash", "load_results"]
+__all__ = [
+    "FORMAT_VERSION",
+    "Direction",
+    "Failure",
+    "OutcomeMeta",
+    "Results",
+    "load_results",
+]
 
 FORMAT_VERSION = 1
-_PACKAGES = ("scenario", "numpy", "scipy", "pydantic", "simpy", "pyarrow", "ruamel.yaml", "typer")
+
+Direction = Literal["minimize", "maximize", "info"]
+"""Which way an outcome is better: lower, higher, or neither (reported only)."""
+
+_DIRECTIONS: tuple[str, ...] = get_args(Direction)
 
 
 class Failure(BaseModel):
@@ -49,64 +58,84 @@ class Failure(BaseModel):
     message: str
 
 
-def config_hash(config: ScenarioConfig) -> str:
-    """SHA-256 of the canonical JSON of the resolved config."""
-    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@dataclass(frozen=True, slots=True)
+class OutcomeMeta:
+    """What an outcome column measures: name, unit, description and preferred direction.
 
+    Plain data (no dependence on the model that produced it), so results can be saved,
+    loaded and summarised without importing any model.
 
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for pkg in _PACKAGES:
-        try:
-            out[pkg] = importlib.metadata.version(pkg)
-        except importlib.metadata.PackageNotFoundError:
-            out[pkg] = "not installed"
-    return out
+    Attributes
+    ----------
+    name : str
+        Column name in :attr:`Results.outcomes`.
+    unit : str
+        Unit of the values (``"troops"``, ``"USD m"``, ``"-"``).
+    description : str
+        What the outcome measures.
+    direction : {"minimize", "maximize", "info"}
+        Which way is better; ``"info"`` for outcomes that are only reported.
+    """
 
+    name: str
+    unit: str = ""
+    description: str = ""
+    direction: Direction = "info"
 
-def build_manifest(
-    config: ScenarioConfig,
-    model: Model,
-    *,
-    n: int,
-    seed: int,
-    workers: int,
-    started: dt.datetime,
-    finished: dt.datetime,
-    n_failures: int,
-) -> dict[str, Any]:
-    """The manifest stored beside results: everything needed to reproduce them."""
-    smap = getattr(config, "_locations", None)
-    files = list(getattr(smap, "files", ()) or ())
-    return {
-        "format_version": FORMAT_VERSION,
-        "name": config.name,
-        "model": model.name,
-        "replications": n,
-        "seed": seed,
-        "block_size": config.run.block_size,
-        "workers": workers,
-        "failures": n_failures,
-        "started": started.isoformat(),
-        "finished": finished.isoformat(),
-        "config_hash": config_hash(config),
-        "config_files": files,
-        "versions": _versions(),
-        "outcomes": [o.model_dump() for o in model.outcomes],
-        "series": [s.model_dump() for s in model.series],
-        "parameters": {
-            key: {
-                "distribution": describe(spec),
-                "source": spec.source,
-                "as_of": spec.as_of.isoformat(),
-                "confidence": spec.confidence,
-                "assumption": is_assumption(spec),
-            }
-            for key, spec in config.flat_parameters().items()
-        },
-        "config": config.model_dump(mode="json"),
-    }
+    def to_dict(self) -> dict[str, str]:
+        """Return ``{"name", "unit", "description", "direction"}`` (JSON-ready).
+
+        Returns
+        -------
+        dict of str to str
+            The four fields, in declaration order.
+        """
+        return {
+            "name": self.name,
+            "unit": self.unit,
+            "description": self.description,
+            "direction": self.direction,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> OutcomeMeta:
+        """Build from a mapping such as a manifest's ``outcomes`` entry.
+
+        Parameters
+        ----------
+        data : mapping
+            Needs ``name``; ``unit``, ``description`` and ``direction`` are optional
+            (defaults ``""``, ``""``, ``"info"``). Other keys are ignored.
+
+        Returns
+        -------
+        OutcomeMeta
+
+        Raises
+        ------
+        ResultsError
+            ``data`` is not a mapping, ``name`` is missing or not a string, a text field is
+            not a string, or ``direction`` is not one of minimize, maximize, info.
+        """
+        if not isinstance(data, Mapping):
+            raise ResultsError(
+                f"outcome metadata must be a mapping (got {type(data).__name__}: {data!r})"
+            )
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            raise ResultsError(f"outcome metadata needs a non-empty 'name' (got {name!r})")
+        unit = data.get("unit", "")
+        description = data.get("description", "")
+        for key, value in (("unit", unit), ("description", description)):
+            if not isinstance(value, str):
+                raise ResultsError(f"outcome {name!r}: {key} must be a string (got {value!r})")
+        direction = data.get("direction", "info")
+        if direction not in _DIRECTIONS:
+            raise ResultsError(
+                f"outcome {name!r}: direction must be one of {', '.join(_DIRECTIONS)} "
+                f"(got {direction!r})"
+            )
+        return cls(name=name, unit=unit, description=description, direction=direction)
 
 
 def _arrays_equal(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
@@ -124,7 +153,7 @@ class Results:
     dates: np.ndarray
     failures: tuple[Failure, ...]
     manifest: dict[str, Any]
-    outcome_info: tuple[OutcomeInfo, ...] = field(default=())
+    outcome_info: tuple[OutcomeMeta, ...] = field(default=())
 
     @property
     def replications(self) -> int:
@@ -135,11 +164,6 @@ class Results:
     def n_failed(self) -> int:
         """Number of failed replications."""
         return len(self.failures)
-
-    def summary(self) -> list[OutcomeSummary]:
-        """Per outcome: mean with 95 % CI, sd, p5/p50/p95 with CIs, min, max, failures."""
-        info = [(o.name, o.unit, o.direction) for o in self.outcome_info]
-        return summarize(self.outcomes, info)
 
     def outcome(self, name: str) -> np.ndarray:
         """One outcome column (NaN where the replication failed)."""
@@ -279,8 +303,6 @@ def load_results(directory: str | os.PathLike[str]) -> Results:
     """Read results written by :meth:`Results.save`."""
     import pyarrow.parquet as pq
 
-    from scenario.models.protocol import OutcomeInfo
-
     d = Path(directory)
     man_path = d / "manifest.json"
     if not man_path.is_file():
@@ -315,7 +337,7 @@ def load_results(directory: str | os.PathLike[str]) -> Results:
             rows = [i for i, nm in enumerate(names) if nm == name]
             series[name] = mat[rows]
     dates = np.datetime64(config.start_date, "D") + np.arange(horizon)
-    info = tuple(OutcomeInfo(**o) for o in doc.get("outcomes", []))
+    info = tuple(OutcomeMeta.from_dict(o) for o in doc.get("outcomes", []))
     return Results(
         config=config,
         outcomes=outcomes,

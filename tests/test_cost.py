@@ -1,3 +1,6 @@
+"""Cost on the harness: package prices times what was sent, for the days each lever was
+active."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,18 +9,17 @@ import numpy as np
 import pytest
 
 import scenario
+from scenario.engine.harness import run_submodel
+from scenario.models.campaign import CostSubmodel
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_costs_follow_package_prices_and_days_active() -> None:
-    res = scenario.run(
-        scenario.load_config(ROOT / "configs" / "options" / "full_package.yaml"),
-        replications=200,
-        seed=1,
-    )
+    cfg = scenario.load_config(ROOT / "configs" / "options" / "full_package.yaml")
+    res = run_submodel(CostSubmodel(), cfg, n=200, seed=1)
     i = res.inputs
-    o = res.outcomes
+    o = res.output.outcomes
     msam = 2 * i["cost.msam_battery_usd_m"] + (64 + 16 / 30 * 150) * i["cost.msam_missile_usd_m"]
     np.testing.assert_allclose(o["cost_msam_usd_m"], msam, rtol=1e-12)
     aid = (
@@ -44,7 +46,7 @@ def test_costs_follow_package_prices_and_days_active() -> None:
 
 
 def test_baseline_costs_nothing() -> None:
-    res = scenario.run(
-        scenario.load_config(ROOT / "configs" / "baseline.yaml"), replications=50, seed=1
+    res = run_submodel(
+        CostSubmodel(), scenario.load_config(ROOT / "configs" / "baseline.yaml"), n=50
     )
-    assert np.all(res.outcomes["cost_total_usd_m"] == 0)
+    assert np.all(res.output.outcomes["cost_total_usd_m"] == 0)

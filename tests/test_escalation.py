@@ -1,4 +1,5 @@
-"""Escalation: the Markov machinery against absorbing-chain closed forms; lever effects."""
+"""The escalation submodel on the harness: outcomes consistent, levers raise hazards,
+North Korean casualties (an input signal) raise them too."""
 
 from __future__ import annotations
 
@@ -8,75 +9,44 @@ from pathlib import Path
 import numpy as np
 
 import scenario
-from scenario.models.escalation import TOP, absorbing_stats, ladder_matrix, markov_step
+from scenario.engine.harness import run_submodel
+from scenario.models.campaign import EscalationSubmodel
+from scenario.models.campaign.escalation import TOP
+from scenario.models.campaign.signals import NK_CASUALTIES_TODAY
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _run_chain(
-    P: np.ndarray, start: int, n: int, absorbing: set[int], seed: int
-) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    state = np.full(n, start)
-    steps = np.zeros(n)
-    for _ in range(10_000):
-        live = ~np.isin(state, list(absorbing))
-        if not live.any():
-            break
-        new = markov_step(state, np.broadcast_to(P, (n, *P.shape)), rng.random(n))
-        steps += live
-        state = np.where(live, new, state)
-    return state, steps
-
-
-def test_absorption_probabilities_and_times_match_the_fundamental_matrix() -> None:
-    # Gambler's-ruin-like chain with two absorbing ends and a lazy middle.
-    P = np.array(
-        [
-            [1.0, 0.0, 0.0, 0.0, 0.0],
-            [0.3, 0.2, 0.5, 0.0, 0.0],
-            [0.0, 0.4, 0.1, 0.5, 0.0],
-            [0.0, 0.0, 0.6, 0.1, 0.3],
-            [0.0, 0.0, 0.0, 0.0, 1.0],
-        ]
-    )
-    transient = [1, 2, 3]
-    t_exact, B = absorbing_stats(P, transient)
-    n = 40_000
-    for i, s in enumerate(transient):
-        final, steps = _run_chain(P, s, n, {0, 4}, seed=s)
-        p4 = float(np.mean(final == 4))
-        assert abs(p4 - B[i, 1]) < 4 * math.sqrt(B[i, 1] * (1 - B[i, 1]) / n)
-        assert abs(steps.mean() - t_exact[i]) < 4 * steps.std(ddof=1) / math.sqrt(n)
-
-
-def test_ladder_time_to_top_matches_the_fundamental_matrix() -> None:
-    K = TOP + 1
-    up = np.array([[0.2, 0.15, 0.1, 0.25, 0.0]])
-    down = np.array([[0.0, 0.05, 0.1, 0.05, 0.0]])
-    P = ladder_matrix(up, down)[0]
-    np.testing.assert_allclose(P.sum(axis=1), 1.0)
-    t_exact, B = absorbing_stats(P, list(range(K - 1)))
-    np.testing.assert_allclose(B[:, 0], 1.0)
-    n = 40_000
-    _, steps = _run_chain(P, 0, n, {K - 1}, seed=9)
-    assert abs(steps.mean() - t_exact[0]) < 4 * steps.std(ddof=1) / math.sqrt(n)
+BASE = ROOT / "configs" / "baseline.yaml"
 
 
 def test_escalation_outcomes_are_consistent_and_levers_raise_hazards() -> None:
-    base = scenario.run(
-        scenario.load_config(ROOT / "configs" / "baseline.yaml"), replications=2000, seed=4
+    base = run_submodel(
+        EscalationSubmodel(), scenario.load_config(BASE), n=2000, seed=4, keep_series=2000
     )
-    eu = scenario.run(
+    eu = run_submodel(
+        EscalationSubmodel(),
         scenario.load_config(ROOT / "configs" / "options" / "european_troops.yaml"),
-        replications=2000,
+        n=2000,
         seed=4,
     )
-    o = base.outcomes
+    o = base.output.outcomes
     for k in range(2, TOP + 1):
         assert np.all(o[f"esc_reached_{k}"] <= o[f"esc_reached_{k - 1}"])
     assert np.all((o["esc_max_level"] > 0) == (o["esc_first_day"] < 180))
-    assert np.all(base.series["esc_level"] <= TOP)
-    # Same uniforms, higher hazards: never less escalation on the first step and more overall.
-    diff = eu.outcomes["esc_max_level"] - o["esc_max_level"]
+    assert np.all(base.output.series["esc_level"] <= TOP)
+    np.testing.assert_array_equal(
+        base.signals["escalation_level"][-1], base.output.series["esc_level"][:, -1]
+    )
+    # Same uniforms, higher hazards: more escalation.
+    diff = eu.output.outcomes["esc_max_level"] - o["esc_max_level"]
+    assert diff.mean() > 4 * diff.std(ddof=1) / math.sqrt(diff.size)
+
+
+def test_north_korean_casualties_read_from_ground_raise_escalation() -> None:
+    cfg = scenario.load_config(BASE)
+    quiet = run_submodel(EscalationSubmodel(), cfg, n=2000, seed=5)
+    heavy = run_submodel(
+        EscalationSubmodel(), cfg, n=2000, seed=5, signals={NK_CASUALTIES_TODAY: 150.0}
+    )
+    diff = heavy.output.outcomes["esc_max_level"] - quiet.output.outcomes["esc_max_level"]
+    assert np.all(diff >= 0)  # same uniforms, every hazard at least as high
     assert diff.mean() > 4 * diff.std(ddof=1) / math.sqrt(diff.size)

@@ -11,16 +11,21 @@ from hypothesis import strategies as st
 
 import scenario
 from scenario.config.distributions import sample
+from scenario.engine.harness import run_submodel
 from scenario.engine.rng import parameter_rng
+from scenario.models.campaign import GroundSubmodel
+from scenario.models.protocol import BlockOutput
 from scenario.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 4000
+GROUND_ONLY = "submodels=[ground]"
 
 
 @pytest.fixture(scope="module")
 def baseline() -> Results:
-    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml")
+    # The ground war alone: in the baseline no other submodel writes what it reads.
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=[GROUND_ONLY])
     return scenario.run(cfg, replications=N, seed=20241101)
 
 
@@ -83,10 +88,13 @@ def test_conservation_and_no_nan(baseline: Results) -> None:
         assert np.all(arr >= 0), name
 
 
-def _paired(overrides: list[str], n: int = 2000) -> tuple[Results, Results]:
+def _paired(overrides: list[str], n: int = 2000) -> tuple[BlockOutput, BlockOutput]:
     base = scenario.load_config(ROOT / "configs" / "baseline.yaml")
     opt = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=overrides)
-    return scenario.run(base, replications=n, seed=9), scenario.run(opt, replications=n, seed=9)
+    return (
+        run_submodel(GroundSubmodel(), base, n=n, seed=9).output,
+        run_submodel(GroundSubmodel(), opt, n=n, seed=9).output,
+    )
 
 
 def test_offensive_aid_keeps_ukraine_in_the_sector_longer() -> None:
@@ -108,7 +116,7 @@ def test_advisors_interrogate_prisoners_and_raise_nk_losses() -> None:
         [
             "policy.advisors.deploy=true",
             "policy.advisors.personnel=40",
-            "policy.advisors.arrival_day=20",
+            "policy.advisors.start_day=20",
         ]
     )
     assert opt.outcomes["nk_prisoners_interrogated_by_advisors"].mean() > 0
@@ -126,6 +134,7 @@ def test_no_north_koreans_means_no_north_korean_casualties() -> None:
         overrides=[
             "parameters.ground.nk_wave1_size={dist: fixed, value: 0, source: t, as_of: 2024-01-01, confidence: high}",
             "parameters.ground.nk_wave2_size={dist: fixed, value: 0, source: t, as_of: 2024-01-01, confidence: high}",
+            GROUND_ONLY,
         ],
     )
     res = scenario.run(cfg, replications=300, seed=1)
@@ -152,8 +161,9 @@ def test_any_lever_setting_gives_finite_outcomes(
             f"policy.offensive_aid.start_day={day}",
             "policy.advisors.deploy=true",
             f"policy.advisors.personnel={personnel}",
-            f"policy.advisors.arrival_day={day}",
+            f"policy.advisors.start_day={day}",
             "run.series_replications=0",
+            GROUND_ONLY,
         ],
     )
     res = scenario.run(cfg, replications=64, seed=seed)

@@ -10,7 +10,9 @@ import pytest
 from scipy import stats
 
 import scenario
-from scenario.models.intel import p_present, sample_latency
+from scenario.engine.harness import run_submodel
+from scenario.models.campaign import AirDefenceSubmodel, IntelSubmodel
+from scenario.models.campaign.intel import p_present, sample_latency
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,12 +43,21 @@ def test_probability_target_present_is_the_laplace_transform() -> None:
 def test_bices_shortens_the_chain_and_raises_fire_and_warning() -> None:
     base_cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml")
     bices_cfg = scenario.load_config(ROOT / "configs" / "options" / "bices.yaml")
-    base = scenario.run(base_cfg, replications=500, seed=2)
-    opt = scenario.run(bices_cfg, replications=500, seed=2)
-    assert np.all(base.outcomes["intel_fire_multiplier"] == 1.0)
-    assert np.all(opt.outcomes["kill_chain_min"] <= base.outcomes["kill_chain_min"] + 1e-12)
-    assert np.all(opt.outcomes["p_target_present"] >= base.outcomes["p_target_present"] - 1e-12)
-    assert opt.outcomes["intel_fire_multiplier"].mean() > 1.0
-    # More warning and detection: no more air-defence leakers on the same threats.
-    d = opt.outcomes["ad_leakers"] - base.outcomes["ad_leakers"]
-    assert d.mean() < 0
+    subs = [IntelSubmodel(), AirDefenceSubmodel()]
+    base = run_submodel(subs, base_cfg, n=500, seed=2)
+    opt = run_submodel(subs, bices_cfg, n=500, seed=2)
+    b, o = base.output.outcomes, opt.output.outcomes
+    assert np.all(b["intel_fire_multiplier"] == 1.0)
+    assert np.all(base.signals["ua_fire_multiplier"] == 0)  # never written without BICES
+    assert np.all(o["kill_chain_min"] <= b["kill_chain_min"] + 1e-12)
+    assert np.all(o["p_target_present"] >= b["p_target_present"] - 1e-12)
+    assert o["intel_fire_multiplier"].mean() > 1.0
+    # Not written before BICES starts anywhere in the block (day 20): the reader sees 1.
+    written = opt.signals["ua_fire_multiplier"]
+    assert np.all(written[:20] == 0) and np.all(written[20:] >= 1.0)
+    seen = np.where(written == 0, 1.0, written)
+    np.testing.assert_allclose(seen.mean(axis=0), o["intel_fire_multiplier"], rtol=1e-12)
+    # More warning and detection: fewer air-defence leakers on the same threats.
+    assert np.array_equal(b["ad_threats"], o["ad_threats"])
+    d = o["ad_leakers"] - b["ad_leakers"]
+    assert d.mean() < -4 * d.std(ddof=1) / math.sqrt(d.size)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scenario.models.lanchester import (
+from scenario.models.kernels.lanchester import (
     overdispersed_losses,
     simulate_square_law,
     square_law_closed_form,

@@ -1,7 +1,11 @@
-"""Results: summary statistics with intervals, Parquet + manifest round trip, atomic save."""
+"""Results: plain data, summary statistics with intervals, Parquet + manifest round trip,
+atomic save, manifest contents."""
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
+import importlib.metadata
 import json
 from pathlib import Path
 
@@ -10,8 +14,10 @@ import pytest
 from _toys import Toy, toy_config
 
 import scenario
+import scenario.results as results_module
+from scenario.engine.manifest import build_manifest, config_hash, package_versions
 from scenario.errors import ResultsError
-from scenario.results import Results, config_hash
+from scenario.results import OutcomeMeta, Results
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +26,7 @@ def toy_results() -> Results:
 
 
 def test_summary_has_every_statistic_with_intervals(toy_results: Results) -> None:
-    rows = {s.name: s for s in toy_results.summary()}
+    rows = {s.name: s for s in scenario.summarize(toy_results)}
     y = rows["y"]
     ok = toy_results.outcomes["y"][np.isfinite(toy_results.outcomes["y"])]
     assert y.n == ok.size and y.failed == toy_results.n_failed > 0
@@ -50,6 +56,10 @@ def test_save_and_load_round_trip(tmp_path: Path, toy_results: Results) -> None:
     assert man["config_hash"] == config_hash(toy_results.config)
     assert {"numpy", "scipy", "pydantic", "python", "scenario"} <= set(man["versions"])
     assert man["started"] <= man["finished"]
+    assert man["notes"] == []
+    assert back.outcome_info == toy_results.outcome_info
+    assert all(isinstance(o, OutcomeMeta) for o in back.outcome_info)
+    assert scenario.summarize(back) == scenario.summarize(toy_results)
 
 
 def test_save_refuses_to_clobber(tmp_path: Path, toy_results: Results) -> None:
@@ -109,3 +119,95 @@ def test_to_pandas(toy_results: Results) -> None:
     assert isinstance(df, pd.DataFrame)
     assert list(df.columns) == ["y", "noise", "input:toy.a", "input:toy.b"]
     assert len(df) == 1000
+
+
+def test_summarize_selects_outcomes_in_the_given_order(toy_results: Results) -> None:
+    rows = scenario.summarize(toy_results, ["noise", "y"])
+    assert [r.name for r in rows] == ["noise", "y"]
+    assert rows[1].direction == "maximize" and rows[0].direction == "info"
+    assert [r.name for r in scenario.summarize(toy_results, "y")] == ["y"]
+    with pytest.raises(ResultsError, match="no outcome 'nope'"):
+        scenario.summarize(toy_results, ["nope"])
+
+
+def test_outcome_info_is_plain_data(toy_results: Results) -> None:
+    assert toy_results.outcome_info == (
+        OutcomeMeta("y", "-", "a*b*boost + noise", "maximize"),
+        OutcomeMeta("noise", "-", "the model stream's draw", "info"),
+    )
+    meta = toy_results.outcome_info[0]
+    assert OutcomeMeta.from_dict(meta.to_dict()) == meta
+    assert json.loads(json.dumps(meta.to_dict())) == meta.to_dict()
+    assert OutcomeMeta.from_dict({"name": "x"}) == OutcomeMeta("x", "", "", "info")
+    assert toy_results.manifest["outcomes"] == [o.to_dict() for o in toy_results.outcome_info]
+
+
+@pytest.mark.parametrize(
+    ("data", "match"),
+    [
+        ({"unit": "-"}, "needs a non-empty 'name'"),
+        ({"name": "x", "direction": "up"}, "direction must be one of minimize, maximize, info"),
+        ({"name": "x", "unit": 3}, "unit must be a string"),
+        (["x"], "must be a mapping"),
+    ],
+)
+def test_outcome_meta_rejects_bad_data(data: object, match: str) -> None:
+    with pytest.raises(ResultsError, match=match):
+        OutcomeMeta.from_dict(data)  # type: ignore[arg-type]
+
+
+def test_load_reports_bad_outcome_metadata(tmp_path: Path, toy_results: Results) -> None:
+    out = toy_results.save(tmp_path / "res")
+    man = json.loads((out / "manifest.json").read_text())
+    man["outcomes"][0]["direction"] = "sideways"
+    (out / "manifest.json").write_text(json.dumps(man))
+    with pytest.raises(ResultsError, match="sideways"):
+        scenario.load_results(out)
+
+
+def test_results_module_imports_no_analysis_and_no_models() -> None:
+    source = Path(results_module.__file__).read_text(encoding="utf-8")
+    imported: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.append(node.module)
+    bad = [m for m in imported if m.startswith(("scenario.analysis", "scenario.models"))]
+    assert bad == []
+    assert "build_manifest" not in vars(results_module)
+    assert not hasattr(Results, "summary")
+
+
+def test_manifest_takes_plain_data_and_carries_notes(toy_results: Results) -> None:
+    now = dt.datetime(2024, 11, 1, tzinfo=dt.UTC)
+    man = build_manifest(
+        toy_results.config,
+        model_name="toy",
+        outcomes=[{"name": "y", "unit": "-", "description": "d", "direction": "maximize"}],
+        series=[{"name": "path", "unit": "-", "description": "p"}],
+        n=10,
+        seed=3,
+        workers=1,
+        started=now,
+        finished=now,
+        n_failures=0,
+        notes=["parameters of submodels not in the composition were ignored: x.y"],
+    )
+    assert man["model"] == "toy" and man["replications"] == 10 and man["seed"] == 3
+    assert man["notes"] == ["parameters of submodels not in the composition were ignored: x.y"]
+    assert man["outcomes"][0]["direction"] == "maximize"
+    assert man["series"] == [{"name": "path", "unit": "-", "description": "p"}]
+    assert man["config_hash"] == config_hash(toy_results.config)
+    json.dumps(man)
+
+
+def test_package_versions_are_looked_up_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    first = package_versions()
+
+    def no_lookup(name: str) -> str:
+        raise AssertionError(f"version of {name} looked up again")
+
+    monkeypatch.setattr(importlib.metadata, "version", no_lookup)
+    again = package_versions()
+    assert again == first and again is not first

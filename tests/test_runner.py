@@ -114,7 +114,7 @@ def test_failing_replications_are_recorded_and_the_run_finishes() -> None:
     ok[list(raised | nan)] = False
     assert np.all(np.isfinite(res.outcomes["y"][ok]))
     assert np.all(np.isnan(res.outcomes["y"][~ok]))
-    assert res.summary()[0].failed == len(raised | nan)
+    assert scenario.summarize(res)[0].failed == len(raised | nan)
     assert res.manifest["failures"] == len(raised | nan)
 
 

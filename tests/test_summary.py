@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from scenario.analysis.summary import exceedance, quantile_ci, summarize_outcome
+import scenario
+from scenario import analysis
+from scenario.analysis.summary import (
+    exceedance,
+    quantile_ci,
+    summarize_arrays,
+    summarize_outcome,
+    summarize_results,
+)
 
 
 def test_quantile_interval_covers_the_true_quantile_at_its_level() -> None:
@@ -42,3 +50,20 @@ def test_all_failed_outcome_summarises_to_nan() -> None:
 def test_exceedance_with_wilson_interval() -> None:
     p, lo, hi = exceedance(np.arange(100.0), 89.5)
     assert p == 0.1 and lo < 0.1 < hi
+
+
+def test_summarize_arrays_takes_units_and_directions_by_name() -> None:
+    rows = summarize_arrays(
+        {"a": np.arange(10.0), "b": np.array([1.0, np.nan])}, [("b", "km2", "maximize")]
+    )
+    assert [(r.name, r.unit, r.direction) for r in rows] == [
+        ("a", "", "info"),
+        ("b", "km2", "maximize"),
+    ]
+    assert rows[1].failed == 1 and rows[0].p50 == 4.5
+
+
+def test_summarize_is_exported_at_the_top_and_from_analysis() -> None:
+    assert scenario.summarize is summarize_results
+    assert analysis.summarize_results is summarize_results
+    assert analysis.summarize_arrays is summarize_arrays

@@ -5,8 +5,9 @@ from scenario.analysis.summary import (
     OutcomeSummary,
     exceedance,
     quantile_ci,
-    summarize,
+    summarize_arrays,
     summarize_outcome,
+    summarize_results,
 )
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "compare",
     "exceedance",
     "quantile_ci",
-    "summarize",
+    "summarize_arrays",
     "summarize_outcome",
+    "summarize_results",
 ]

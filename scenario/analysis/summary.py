@@ -9,23 +9,31 @@ For an outcome with :math:`n` finite replications :math:`x_i`:
   interval is :math:`[x_{(l)}, x_{(u)}]`, :math:`l = F_K^{-1}(0.025)`,
   :math:`u = F_K^{-1}(0.975) + 1` (1-based ranks, clipped to :math:`[1, n]`);
 * minimum, maximum, and the number of failed (non-finite) replications.
+
+:func:`summarize_results` summarises a :class:`~scenario.results.Results` (also
+``scenario.summarize``); :func:`summarize_arrays` works on plain columns. SciPy is imported
+only when a quantile interval is computed, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
-from scipy import stats
+
+if TYPE_CHECKING:
+    from scenario.results import Results
 
 __all__ = [
     "OutcomeSummary",
     "exceedance",
     "quantile_ci",
-    "summarize",
+    "summarize_arrays",
     "summarize_outcome",
+    "summarize_results",
     "wilson_interval",
 ]
 
@@ -60,10 +68,27 @@ class OutcomeSummary(BaseModel):
 
 
 def quantile_ci(sorted_x: np.ndarray, q: float, level: float = 0.95) -> tuple[float, float]:
-    """Distribution-free confidence interval of the ``q`` quantile from sorted data."""
+    """Distribution-free confidence interval of the ``q`` quantile from sorted data.
+
+    Parameters
+    ----------
+    sorted_x : numpy.ndarray
+        Finite values sorted ascending.
+    q : float
+        The quantile, in (0, 1).
+    level : float
+        Confidence level of the interval (default 0.95).
+
+    Returns
+    -------
+    tuple of float
+        ``(lo, hi)`` order statistics (see module docstring); NaNs for empty data.
+    """
     n = sorted_x.size
     if n == 0:
         return math.nan, math.nan
+    from scipy import stats  # deferred: scipy.stats costs about a second to import
+
     tail = (1 - level) / 2
     lo = int(stats.binom.ppf(tail, n, q))
     hi = int(stats.binom.ppf(1 - tail, n, q)) + 1
@@ -134,11 +159,24 @@ def summarize_outcome(
     )
 
 
-def summarize(
+def summarize_arrays(
     outcomes: Mapping[str, np.ndarray],
     info: Sequence[tuple[str, str, str]] = (),
 ) -> list[OutcomeSummary]:
-    """Summaries of every outcome, in order; ``info`` gives ``(name, unit, direction)``."""
+    """Summaries of every outcome column, in order.
+
+    Parameters
+    ----------
+    outcomes : mapping of str to numpy.ndarray
+        One column per outcome; non-finite values count as failed.
+    info : sequence of (name, unit, direction)
+        Units and directions by outcome name; outcomes not listed get ``""`` and ``"info"``.
+
+    Returns
+    -------
+    list of OutcomeSummary
+        One per column of ``outcomes``, in its order.
+    """
     meta = {name: (unit, direction) for name, unit, direction in info}
     return [
         summarize_outcome(
@@ -146,6 +184,53 @@ def summarize(
         )
         for k, v in outcomes.items()
     ]
+
+
+def summarize_results(
+    results: Results, outcomes: Sequence[str] | None = None
+) -> list[OutcomeSummary]:
+    """Per outcome of a run: mean with 95 % CI, sd, p5/p50/p95 with CIs, min, max, failures.
+
+    Also available as ``scenario.summarize``.
+
+    Parameters
+    ----------
+    results : Results
+        A run (:func:`scenario.run`) or saved results (:func:`scenario.load_results`).
+    outcomes : sequence of str, optional
+        Outcomes to summarise, in this order (a single name is also accepted); default
+        every outcome, in column order.
+
+    Returns
+    -------
+    list of OutcomeSummary
+        One row per outcome, with the unit and direction from ``results.outcome_info``.
+
+    Raises
+    ------
+    ResultsError
+        An outcome in ``outcomes`` is not in the results.
+    """
+    meta = {o.name: o for o in results.outcome_info}
+    if outcomes is None:
+        names = list(results.outcomes)
+    elif isinstance(outcomes, str):
+        names = [outcomes]
+    else:
+        names = list(outcomes)
+    rows: list[OutcomeSummary] = []
+    for name in names:
+        values = results.outcome(name)
+        info = meta.get(name)
+        rows.append(
+            summarize_outcome(
+                name,
+                values,
+                unit=info.unit if info is not None else "",
+                direction=info.direction if info is not None else "info",
+            )
+        )
+    return rows
 
 
 def wilson_interval(k: int, n: int) -> tuple[float, float]:

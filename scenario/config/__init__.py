@@ -1,4 +1,4 @@
-"""Scenario configuration: schema, distributions and the YAML loader."""
+"""Scenario configuration: schema, distributions, the YAML loader and source locations."""
 
 from scenario.config.distributions import (
     DISTRIBUTION_NAMES,
@@ -9,13 +9,11 @@ from scenario.config.distributions import (
 )
 from scenario.config.loader import (
     Document,
-    SourceMap,
     config_from_dict,
-    issue_at,
     load_config,
     load_document,
-    locate,
 )
+from scenario.config.locations import Loc, SourceMap, issue_at, locate
 from scenario.config.schema import (
     Advisors,
     OffensiveAid,
@@ -30,6 +28,7 @@ __all__ = [
     "Advisors",
     "DistributionSpec",
     "Document",
+    "Loc",
     "OffensiveAid",
     "Policy",
     "RunSettings",

@@ -17,7 +17,7 @@ import difflib
 import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from scenario.config.distributions import DISTRIBUTION_NAMES
+from scenario.config.locations import KeyPath, Loc, SourceMap, issue_at, locate
+from scenario.config.locations import dotted as _dotted
 from scenario.config.schema import ScenarioConfig
 from scenario.errors import ConfigError, ConfigIssue
 
@@ -43,7 +45,7 @@ __all__ = [
     "parse_override",
 ]
 
-Path_ = tuple[str | int, ...]
+Path_ = KeyPath
 _DISTS = ", ".join(DISTRIBUTION_NAMES)
 
 _SAFE_TAGS = {
@@ -57,40 +59,6 @@ _SAFE_TAGS = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:timestamp",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Loc:
-    """Where a key (``line``, ``column``) and its value (``vline``, ``vcolumn``) stand; 1-based."""
-
-    file: str
-    line: int
-    column: int
-    vline: int
-    vcolumn: int
-
-
-@dataclass(frozen=True)
-class SourceMap:
-    """Positions of every key path of a (merged) document, and the files it came from."""
-
-    locations: dict[Path_, Loc] = field(default_factory=dict)
-    root: str = "<python>"
-    files: tuple[str, ...] = ()
-
-    def find(self, path: Sequence[str | int], *, value: bool = True) -> tuple[str, int, int]:
-        """Return ``(file, line, column)`` of ``path`` or of its nearest recorded ancestor."""
-        p = tuple(path)
-        while p:
-            loc = self.locations.get(p)
-            if loc is not None:
-                return (
-                    (loc.file, loc.vline, loc.vcolumn)
-                    if value
-                    else (loc.file, loc.line, loc.column)
-                )
-            p = p[:-1]
-        return (self.root, 1, 1) if self.root != "<python>" else (self.root, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -113,16 +81,6 @@ def _fmt(value: Any) -> str:
     if isinstance(value, dict | list):
         text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _dotted(path: Sequence[str | int]) -> str:
-    out = ""
-    for part in path:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 def _tag_of(node: Any) -> str | None:
@@ -523,8 +481,7 @@ def config_from_dict(
         config = ScenarioConfig.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_issues_from_validation(exc, data, smap)) from None
-    config._locations = smap
-    return config
+    return config.with_locations(smap)
 
 
 def load_config(path: str | os.PathLike[str], *, overrides: Iterable[str] = ()) -> ScenarioConfig:
@@ -553,21 +510,3 @@ def load_config(path: str | os.PathLike[str], *, overrides: Iterable[str] = ()) 
     if overrides:
         doc = apply_overrides(doc, overrides)
     return config_from_dict(doc.data, source_map=doc.source_map)
-
-
-def locate(
-    config: ScenarioConfig, path: Sequence[str | int], *, value: bool = True
-) -> tuple[str, int, int]:
-    """Return ``(file, line, column)`` where ``path`` of a loaded config was written."""
-    smap = config._locations
-    if not isinstance(smap, SourceMap):
-        return ("<python>", 0, 0)
-    return smap.find(path, value=value)
-
-
-def issue_at(
-    config: ScenarioConfig, path: Sequence[str | int], message: str, *, value: bool = True
-) -> ConfigIssue:
-    """Build a located :class:`ConfigIssue` for ``path`` of ``config``."""
-    file, line, col = locate(config, path, value=value)
-    return ConfigIssue(file, line, col, _dotted(path), message)

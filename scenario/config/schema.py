@@ -22,11 +22,33 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal, Self
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SerializeAsAny,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import InitErrorDetails
 
 from scenario.config.distributions import DistributionSpec
+from scenario.config.levers import (
+    AdvisorRole,
+    Advisors,
+    Bices,
+    EuropeanTroops,
+    Lever,
+    Msam,
+    OffensiveAid,
+    Trigger,
+    lever_class,
+    registered_levers,
+)
+from scenario.config.locations import SourceMap
 
 __all__ = [
     "MAX_REPLICATIONS",
@@ -36,13 +58,13 @@ __all__ = [
     "AirDefenceSettings",
     "Bices",
     "EuropeanTroops",
+    "Lever",
     "Msam",
     "OffensiveAid",
     "Policy",
     "RunSettings",
     "ScenarioConfig",
     "Trigger",
-    "TriggerEvent",
     "json_schema",
 ]
 
@@ -87,180 +109,6 @@ class RunSettings(BaseModel):
     )
 
 
-TriggerEvent = Literal[
-    "nk_second_wave",
-    "nk_casualties_above",
-    "nk_captured_above",
-    "nk_combat_ineffective",
-    "nk_pilots_operational",
-    "ground_held_below",
-    "escalation_level_at_least",
-]
-_THRESHOLD_EVENTS = {
-    "nk_casualties_above",
-    "nk_captured_above",
-    "ground_held_below",
-    "escalation_level_at_least",
-}
-
-
-class Trigger(BaseModel):
-    """Start a lever when an event happens in another submodel (a conditional response).
-
-    The lever becomes active ``delay_days`` after the day the event is first observed (and
-    not before the lever's own start day). Events:
-
-    * ``nk_second_wave``: the second North Korean wave joins combat;
-    * ``nk_casualties_above`` / ``nk_captured_above``: cumulative NK casualties / prisoners
-      exceed ``threshold``;
-    * ``nk_combat_ineffective``: the NK contingent is first combat-ineffective;
-    * ``nk_pilots_operational``: North Korean pilots finish training;
-    * ``ground_held_below``: Ukrainian-held ground in Kursk falls below ``threshold`` km2;
-    * ``escalation_level_at_least``: the escalation ladder reaches level ``threshold``.
-    """
-
-    model_config = _FROZEN
-
-    event: TriggerEvent = Field(description="The event that starts the lever.")
-    threshold: float | None = Field(default=None, description="For *_above/_below/_at_least.")
-    delay_days: int = Field(default=0, ge=0, le=3650, description="Days from event to start.")
-
-    @model_validator(mode="after")
-    def _check(self) -> Self:
-        if self.event in _THRESHOLD_EVENTS and self.threshold is None:
-            raise ValueError(f"threshold: event {self.event!r} needs a threshold (got None)")
-        if self.event not in _THRESHOLD_EVENTS and self.threshold is not None:
-            raise ValueError(
-                f"threshold: event {self.event!r} takes no threshold (got {self.threshold})"
-            )
-        return self
-
-
-AdvisorRole = Literal["tactics_analysis", "interrogation"]
-
-
-class Advisors(BaseModel):
-    """Lever: South Korean military advisors with Ukrainian forces.
-
-    Tactics analysis raises Ukrainian effectiveness against North Korean units after a
-    learning lag; interrogation turns captured North Korean soldiers into intelligence.
-    """
-
-    model_config = _FROZEN
-
-    deploy: bool = Field(default=False, description="Send advisors at all.")
-    personnel: int = Field(default=0, ge=0, le=10_000, description="Advisors deployed.")
-    arrival_day: int = Field(default=0, ge=0, description="Day (from start_date) they arrive.")
-    roles: tuple[AdvisorRole, ...] = Field(
-        default=("tactics_analysis", "interrogation"),
-        description="What they do: tactics_analysis, interrogation.",
-    )
-    trigger: Trigger | None = Field(default=None, description="Arrive on an event instead.")
-
-    @model_validator(mode="after")
-    def _check(self) -> Self:
-        if self.deploy and self.personnel < 1:
-            raise ValueError(
-                f"personnel: must be at least 1 when deploy is true (got {self.personnel})"
-            )
-        if len(set(self.roles)) != len(self.roles):
-            raise ValueError(f"roles: each role at most once (got {list(self.roles)})")
-        return self
-
-
-class OffensiveAid(BaseModel):
-    """Lever: South Korean lethal aid (155 mm shells, K9, K239 Chunmoo, K2)."""
-
-    model_config = _FROZEN
-
-    deploy: bool = Field(default=False, description="Send the package at all.")
-    shells_per_month: float = Field(
-        default=0.0, ge=0, le=1_000_000, description="155 mm shells delivered per month."
-    )
-    k9_howitzers: int = Field(default=0, ge=0, le=2_000, description="K9 self-propelled guns.")
-    k239_mlrs: int = Field(default=0, ge=0, le=1_000, description="K239 Chunmoo launchers.")
-    k2_tanks: int = Field(default=0, ge=0, le=2_000, description="K2 main battle tanks.")
-    start_day: int = Field(default=0, ge=0, description="Day (from start_date) deliveries start.")
-    trigger: Trigger | None = Field(default=None, description="Start on an event instead.")
-
-    @model_validator(mode="after")
-    def _check(self) -> Self:
-        total = self.shells_per_month + self.k9_howitzers + self.k239_mlrs + self.k2_tanks
-        if self.deploy and total <= 0:
-            raise ValueError(
-                "shells_per_month: deploy is true but the package is empty "
-                "(shells_per_month, k9_howitzers, k239_mlrs and k2_tanks are all 0)"
-            )
-        return self
-
-
-class Msam(BaseModel):
-    """Lever: transfer of Cheongung-II (KM-SAM Block II, "M-SAM") batteries."""
-
-    model_config = _FROZEN
-
-    deploy: bool = Field(default=False, description="Transfer batteries at all.")
-    batteries: int = Field(default=0, ge=0, le=20, description="Batteries transferred.")
-    launchers_per_battery: int = Field(default=4, ge=1, le=6, description="4-6 (Defense Mirror).")
-    missiles_per_launcher: int = Field(default=8, ge=1, le=8, description="8 (ADD; DAPA).")
-    interceptor_stock: int = Field(
-        default=0, ge=0, le=100_000, description="Reserve interceptors beyond the loaded ones."
-    )
-    resupply_per_month: float = Field(
-        default=0.0, ge=0, le=10_000, description="Interceptors added to the reserve per month."
-    )
-    delivery_day: int = Field(default=0, ge=0, description="Day (from start_date) of delivery.")
-    training_days: int = Field(
-        default=60, ge=0, le=730, description="Days from delivery to operational crews."
-    )
-    doctrine: Literal["salvo", "shoot_look_shoot"] = Field(
-        default="shoot_look_shoot", description="Fire a salvo once, or shoot-look-shoot."
-    )
-    salvo_size: int = Field(default=1, ge=1, le=4, description="Interceptors per look.")
-    looks: int = Field(default=2, ge=1, le=4, description="Looks for shoot-look-shoot.")
-    trigger: Trigger | None = Field(default=None, description="Deliver on an event instead.")
-
-    @model_validator(mode="after")
-    def _check(self) -> Self:
-        if self.deploy and self.batteries < 1:
-            raise ValueError(
-                f"batteries: must be at least 1 when deploy is true (got {self.batteries})"
-            )
-        return self
-
-
-class Bices(BaseModel):
-    """Lever: South Korea joins NATO's BICES intelligence-sharing system."""
-
-    model_config = _FROZEN
-
-    join: bool = Field(default=False, description="Join BICES.")
-    start_day: int = Field(default=0, ge=0, description="Day (from start_date) sharing starts.")
-    trigger: Trigger | None = Field(default=None, description="Join on an event instead.")
-
-
-class EuropeanTroops(BaseModel):
-    """Lever: European troops on the ground in Ukraine (training or rear security)."""
-
-    model_config = _FROZEN
-
-    deploy: bool = Field(default=False, description="Deploy at all.")
-    personnel: int = Field(default=0, ge=0, le=200_000, description="Troops deployed.")
-    role: Literal["training", "rear_security"] = Field(
-        default="training", description="training (raises effectiveness) or rear_security."
-    )
-    start_day: int = Field(default=0, ge=0, description="Day (from start_date) they deploy.")
-    trigger: Trigger | None = Field(default=None, description="Deploy on an event instead.")
-
-    @model_validator(mode="after")
-    def _check(self) -> Self:
-        if self.deploy and self.personnel < 1:
-            raise ValueError(
-                f"personnel: must be at least 1 when deploy is true (got {self.personnel})"
-            )
-        return self
-
-
 class Adversary(BaseModel):
     """Structural choices about the North Korean deployment (not sampled)."""
 
@@ -282,7 +130,12 @@ class AirDefenceSettings(BaseModel):
 
 
 class Policy(BaseModel):
-    """All levers. Every lever defaults to 'not sent', the historical record."""
+    """All levers. Every lever defaults to 'not sent', the historical record.
+
+    Built-in levers are fields; levers registered from user code
+    (:func:`scenario.config.levers.register_lever`) go under ``added``; ``custom`` holds
+    plain values for user-registered models.
+    """
 
     model_config = _FROZEN
 
@@ -291,9 +144,57 @@ class Policy(BaseModel):
     msam: Msam = Field(default_factory=Msam)
     bices: Bices = Field(default_factory=Bices)
     european_troops: EuropeanTroops = Field(default_factory=EuropeanTroops)
+    added: dict[str, SerializeAsAny[Lever]] = Field(
+        default_factory=dict,
+        description="Levers registered by user code (scenario.register_lever), by name.",
+    )
     custom: dict[str, float | int | bool | str] = Field(
         default_factory=dict, description="Levers of user-registered models, by name."
     )
+
+    @field_validator("added", mode="before")
+    @classmethod
+    def _added(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        out: dict[str, Any] = {}
+        errors: list[InitErrorDetails] = []
+        for name, spec in value.items():
+            lever = lever_class(name) if isinstance(name, str) else None
+            if lever is None:
+                known = ", ".join(sorted(registered_levers())) or "none registered"
+                raise ValueError(
+                    f"{name}: unknown lever (registered levers: {known}; register one with "
+                    f"scenario.register_lever) (got {name!r})"
+                )
+            if isinstance(spec, lever):
+                out[name] = spec
+                continue
+            try:
+                out[name] = lever.model_validate(spec)
+            except ValidationError as exc:
+                for err in exc.errors():
+                    errors.append(
+                        {
+                            "type": err["type"],  # type: ignore[typeddict-item]
+                            "loc": (name, *err["loc"]),
+                            "input": err.get("input"),
+                            "ctx": err.get("ctx", {}),
+                        }
+                    )
+        if errors:
+            raise ValidationError.from_exception_data("Policy.added", errors)
+        return out
+
+    def levers(self) -> dict[str, Lever]:
+        """Every lever by name: the built-in ones, then the added ones."""
+        out: dict[str, Lever] = {
+            name: getattr(self, name)
+            for name, f in type(self).model_fields.items()
+            if isinstance(f.annotation, type) and issubclass(f.annotation, Lever)
+        }
+        out.update(self.added)
+        return out
 
 
 class ScenarioConfig(BaseModel):
@@ -308,6 +209,13 @@ class ScenarioConfig(BaseModel):
     name: str = Field(default="scenario", min_length=1, description="Short scenario name.")
     description: str = Field(default="", description="What the scenario represents.")
     model: str = Field(default="ground", min_length=1, description="Registered model name.")
+    submodels: tuple[str, ...] | None = Field(
+        default=None,
+        description=(
+            "For a composed model (campaign): the submodels to run, by registered name "
+            "(default: all of the model's). Parameters of the others are ignored."
+        ),
+    )
     start_date: dt.date = Field(
         default=dt.date(2024, 11, 1), description="Calendar date of day 0."
     )
@@ -321,7 +229,33 @@ class ScenarioConfig(BaseModel):
         description="Uncertain parameters: parameters.<group>.<name> is a distribution spec.",
     )
 
-    _locations: Any = PrivateAttr(default=None)
+    _locations: SourceMap | None = PrivateAttr(default=None)
+
+    @property
+    def locations(self) -> SourceMap | None:
+        """Where each key was written (file, line, column), or None if built in Python.
+
+        :func:`scenario.load_config` records it; :func:`scenario.config.locations.issue_at`
+        uses it to point error messages at the right line.
+        """
+        return self._locations
+
+    def with_locations(self, smap: SourceMap | None) -> ScenarioConfig:
+        """Return a copy of this config that carries the source map ``smap``.
+
+        Parameters
+        ----------
+        smap : SourceMap or None
+            Positions of the keys (from the loader); None drops them.
+
+        Returns
+        -------
+        ScenarioConfig
+            Equal field values; only the recorded locations differ.
+        """
+        new = self.model_copy()
+        new._locations = smap
+        return new
 
     def flat_parameters(self) -> dict[str, Any]:
         """Return ``{"group.name": spec}`` for every uncertain parameter, sorted by key."""

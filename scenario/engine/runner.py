@@ -24,16 +24,17 @@ from typing import Any
 import numpy as np
 
 from scenario.config.distributions import sample
-from scenario.config.loader import issue_at
+from scenario.config.locations import issue_at
 from scenario.config.schema import MAX_REPLICATIONS, ScenarioConfig
 from scenario.engine.executors import make_executor
+from scenario.engine.manifest import build_manifest
 from scenario.engine.rng import model_rng, parameter_rng
 from scenario.errors import ConfigError, ConfigIssue, EngineError, ModelError
 from scenario.models.protocol import Block, BlockOutput, Model
 from scenario.models.registry import default_registry
-from scenario.results import Failure, Results, build_manifest
+from scenario.results import Failure, OutcomeMeta, Results
 
-__all__ = ["ProgressCallback", "check_config", "estimate_memory", "run"]
+__all__ = ["ProgressCallback", "check_config", "estimate_memory", "resolve_model", "run"]
 
 ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``: replications finished so far and in all."""
@@ -61,15 +62,70 @@ class _BlockResult:
     failures: list[Failure]
 
 
-def check_config(config: ScenarioConfig, model: Model) -> None:
-    """Check that ``config.parameters`` holds exactly the parameters ``model`` declares.
+def resolve_model(config: ScenarioConfig, model: Model | None = None) -> Model:
+    """The model ``config`` runs: ``model`` or the registered ``config.model``, restricted
+    to ``config.submodels`` when given.
 
     Raises
     ------
     ConfigError
-        One located issue per missing or unknown parameter.
+        ``submodels`` names an unknown submodel, or the model is not a composition.
+    """
+    mdl = model if model is not None else default_registry().get(config.model)
+    if config.submodels is None:
+        return mdl
+    with_submodels = getattr(mdl, "with_submodels", None)
+    if with_submodels is None:
+        raise ConfigError(
+            issue_at(
+                config,
+                ("submodels",),
+                f"model {mdl.name!r} is not composed of submodels; remove submodels",
+            )
+        )
+    from scenario.models.registry import submodel_registry
+
+    reg = submodel_registry()
+    issues: list[ConfigIssue] = []
+    for i, name in enumerate(config.submodels):
+        if name not in reg:
+            close = difflib.get_close_matches(name, reg.names(), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            issues.append(
+                issue_at(
+                    config,
+                    ("submodels", i),
+                    f"unknown submodel; {hint}registered: {', '.join(reg.names())} (got {name!r})",
+                )
+            )
+    if not config.submodels:
+        issues.append(issue_at(config, ("submodels",), "must name at least one submodel"))
+    if issues:
+        raise ConfigError(issues)
+    composed: Model = with_submodels(list(config.submodels))
+    return composed
+
+
+def check_config(config: ScenarioConfig, model: Model) -> list[str]:
+    """Check that ``config.parameters`` holds the parameters ``model`` declares, and any
+    config issue the model itself can see (for a composition: triggers on undeclared
+    events).
+
+    Parameters of submodels known to a composition but not in it are ignored (not
+    sampled); the returned notes say so, in one line.
+
+    Returns
+    -------
+    list of str
+        Notes for the user (may be empty).
+
+    Raises
+    ------
+    ConfigError
+        One located issue per missing or unknown parameter, or per model-level issue.
     """
     declared = {p.key: p for p in model.parameters}
+    ignorable: frozenset[str] = getattr(model, "ignored_parameters", frozenset())
     given = config.flat_parameters()
     issues: list[ConfigIssue] = []
     for key, info in declared.items():
@@ -83,8 +139,9 @@ def check_config(config: ScenarioConfig, model: Model) -> None:
                     value=False,
                 )
             )
+    ignored = sorted(k for k in given if k not in declared and k in ignorable)
     for key in given:
-        if key not in declared:
+        if key not in declared and key not in ignorable:
             group, name = key.split(".", 1)
             close = difflib.get_close_matches(key, list(declared), n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
@@ -96,8 +153,20 @@ def check_config(config: ScenarioConfig, model: Model) -> None:
                     value=False,
                 )
             )
+    model_issues = getattr(model, "config_issues", None)
+    if model_issues is not None:
+        for path, message in model_issues(config):
+            issues.append(issue_at(config, path, message))
     if issues:
         raise ConfigError(issues)
+    notes: list[str] = []
+    if ignored:
+        groups = sorted({k.split(".", 1)[0] for k in ignored})
+        notes.append(
+            f"note: {len(ignored)} parameters of submodels not in this composition were "
+            f"ignored (groups: {', '.join(groups)})"
+        )
+    return notes
 
 
 def estimate_memory(config: ScenarioConfig, model: Model, replications: int) -> int:
@@ -308,8 +377,8 @@ def run(
             f"config must be a ScenarioConfig (got {type(config).__name__}); "
             "use scenario.load_config(path)"
         )
-    mdl = model if model is not None else default_registry().get(config.model)
-    check_config(config, mdl)
+    mdl = resolve_model(config, model)
+    notes = check_config(config, mdl)
     from_arg = replications is not None
     n = config.run.replications if replications is None else replications
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_REPLICATIONS:
@@ -333,6 +402,7 @@ def run(
     if isinstance(w, bool) or not isinstance(w, int) or w < 1:
         raise EngineError(f"workers must be a positive integer (got {workers!r})")
 
+    declared_keys = {p.key for p in mdl.parameters}
     plan = _Plan(
         config=config,
         model=mdl,
@@ -340,7 +410,7 @@ def run(
         seed=s,
         block_size=config.run.block_size,
         keep_series=min(n, config.run.series_replications),
-        specs=config.flat_parameters(),
+        specs={k: v for k, v in config.flat_parameters().items() if k in declared_keys},
     )
     started = dt.datetime.now(dt.UTC)
     n_blocks = math.ceil(n / plan.block_size)
@@ -395,13 +465,16 @@ def run(
     dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
     manifest = build_manifest(
         config,
-        mdl,
+        model_name=mdl.name,
+        outcomes=[o.model_dump() for o in mdl.outcomes],
+        series=[x.model_dump() for x in mdl.series],
         n=n,
         seed=s,
         workers=w,
         started=started,
         finished=finished,
         n_failures=len(failures),
+        notes=notes,
     )
     return Results(
         config=config,
@@ -411,5 +484,8 @@ def run(
         dates=dates,
         failures=tuple(failures),
         manifest=manifest,
-        outcome_info=tuple(mdl.outcomes),
+        outcome_info=tuple(
+            OutcomeMeta(name=o.name, unit=o.unit, description=o.description, direction=o.direction)
+            for o in mdl.outcomes
+        ),
     )

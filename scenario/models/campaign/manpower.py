@@ -14,9 +14,12 @@ horizon:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from scenario.models.daily import Context
+from scenario.models.campaign.signals import NK_DEPLOYED
+from scenario.models.daily import SubmodelContext, today
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = ["ManpowerSubmodel"]
@@ -24,6 +27,14 @@ __all__ = ["ManpowerSubmodel"]
 
 def _p(name: str, unit: str, meaning: str) -> ParameterInfo:
     return ParameterInfo(group="manpower", name=name, unit=unit, meaning=meaning)
+
+
+@dataclass
+class _ManpowerState:
+    c: np.ndarray  # mean daily casualties
+    v: np.ndarray  # day-to-day coefficient of variation
+    rho: np.ndarray  # recruits per day
+    cas: np.ndarray  # casualties so far
 
 
 class ManpowerSubmodel:
@@ -35,7 +46,10 @@ class ManpowerSubmodel:
         _p("ru_daily_variation", "cv", "Day-to-day coefficient of variation of casualties"),
         _p("ru_daily_recruits", "troops/day", "Russian recruits per day"),
     )
-    levers: tuple[str, ...] = ()
+    levers = ()
+    reads = (today(NK_DEPLOYED),)
+    writes = ()
+    events = ()
     outcomes = (
         OutcomeInfo(
             name="ru_frontwide_casualties",
@@ -58,30 +72,28 @@ class ManpowerSubmodel:
     )
     series: tuple[SeriesInfo, ...] = ()
 
-    def start(self, ctx: Context) -> None:
+    def start(self, ctx: SubmodelContext) -> _ManpowerState:
         """Daily mean losses, variation and recruitment."""
-        ctx.state[self.name] = {
-            "c": ctx.p("manpower.ru_daily_casualties"),
-            "v": ctx.p("manpower.ru_daily_variation"),
-            "rho": ctx.p("manpower.ru_daily_recruits"),
-            "cas": np.zeros(ctx.n),
-        }
+        return _ManpowerState(
+            c=ctx.p("manpower.ru_daily_casualties"),
+            v=ctx.p("manpower.ru_daily_variation"),
+            rho=ctx.p("manpower.ru_daily_recruits"),
+            cas=np.zeros(ctx.n),
+        )
 
-    def step(self, ctx: Context, t: int) -> None:
+    def step(self, ctx: SubmodelContext, s: _ManpowerState, t: int) -> None:
         """Today's front-wide losses."""
-        s = ctx.state[self.name]
-        z = ctx.rng(self.name).standard_normal(ctx.n)
-        s["cas"] += np.maximum(s["c"] * (1.0 + s["v"] * z), 0.0)
+        z = ctx.rng().standard_normal(ctx.n)
+        s.cas += np.maximum(s.c * (1.0 + s.v * z), 0.0)
 
-    def finish(self, ctx: Context) -> BlockOutput:
-        """Outcomes of the block."""
-        s = ctx.state[self.name]
-        nk = ctx.signal("nk_deployed", 0.0)
-        recruits = s["rho"] * ctx.horizon
+    def finish(self, ctx: SubmodelContext, s: _ManpowerState) -> BlockOutput:
+        """Outcomes of the block (North Korean troops deployed by the last day)."""
+        nk = ctx.read(NK_DEPLOYED)
+        recruits = s.rho * ctx.horizon
         return BlockOutput(
             outcomes={
-                "ru_frontwide_casualties": s["cas"],
-                "ru_net_manpower_change": recruits + nk - s["cas"],
-                "nk_offset_share": nk / np.maximum(s["cas"], 1.0),
+                "ru_frontwide_casualties": s.cas,
+                "ru_net_manpower_change": recruits + nk - s.cas,
+                "nk_offset_share": nk / np.maximum(s.cas, 1.0),
             }
         )

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from scenario.models.daily import Context
+from scenario.config.levers import Advisors, Bices, Lever, Msam, OffensiveAid
+from scenario.models.daily import SubmodelContext
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = ["CostSubmodel"]
@@ -41,7 +42,10 @@ class CostSubmodel:
         _p("advisor_usd_per_day", "USD", "Cost per advisor-day"),
         _p("bices_usd_m_per_year", "USD m/year", "Annual cost of BICES membership"),
     )
-    levers = ("policy.msam", "policy.offensive_aid", "policy.advisors", "policy.bices")
+    levers = (Msam, OffensiveAid, Advisors, Bices)
+    reads = ()
+    writes = ()
+    events = ()
     outcomes = (
         OutcomeInfo(
             name="cost_total_usd_m",
@@ -58,46 +62,45 @@ class CostSubmodel:
     )
     series: tuple[SeriesInfo, ...] = ()
 
-    def start(self, ctx: Context) -> None:
+    def start(self, ctx: SubmodelContext) -> None:
         """Nothing to do before the first day."""
 
-    def step(self, ctx: Context, t: int) -> None:
+    def step(self, ctx: SubmodelContext, state: None, t: int) -> None:
         """Costs are computed at the end from the levers' activation days."""
 
-    def finish(self, ctx: Context) -> BlockOutput:
+    def finish(self, ctx: SubmodelContext, state: None) -> BlockOutput:
         """Cost of each package for the days it was active."""
         g = "cost."
-        pol = ctx.config.policy
         H = float(ctx.horizon)
 
-        def days(lever: str) -> np.ndarray:
-            start = ctx.activation[lever]
+        def days(lever: type[Lever]) -> np.ndarray:
+            start = ctx.activation(lever)
             return np.where(np.isfinite(start), np.maximum(H - start, 0.0), 0.0)
 
-        def on(lever: str) -> np.ndarray:
+        def on(lever: type[Lever]) -> np.ndarray:
             return days(lever) > 0
 
-        ms = pol.msam
-        resupplied = ms.resupply_per_month / 30.0 * days("msam")
+        ms = ctx.lever(Msam)
+        resupplied = ms.resupply_per_month / 30.0 * days(Msam)
         msam = np.where(
-            on("msam"),
+            on(Msam),
             ms.batteries * ctx.p(g + "msam_battery_usd_m")
             + (ms.interceptor_stock + resupplied) * ctx.p(g + "msam_missile_usd_m"),
             0.0,
         )
-        aid = pol.offensive_aid
+        aid = ctx.lever(OffensiveAid)
         offensive = np.where(
-            on("offensive_aid"),
-            aid.shells_per_month * days("offensive_aid") / 30.0 * ctx.p(g + "shell_usd") / 1e6
+            on(OffensiveAid),
+            aid.shells_per_month * days(OffensiveAid) / 30.0 * ctx.p(g + "shell_usd") / 1e6
             + aid.k9_howitzers * ctx.p(g + "k9_usd_m")
             + aid.k239_mlrs * ctx.p(g + "k239_usd_m")
             + aid.k2_tanks * ctx.p(g + "k2_usd_m"),
             0.0,
         )
         advisors = (
-            pol.advisors.personnel * days("advisors") * ctx.p(g + "advisor_usd_per_day") / 1e6
+            ctx.lever(Advisors).personnel * days(Advisors) * ctx.p(g + "advisor_usd_per_day") / 1e6
         )
-        bices = days("bices") / 365.0 * ctx.p(g + "bices_usd_m_per_year")
+        bices = days(Bices) / 365.0 * ctx.p(g + "bices_usd_m_per_year")
         return BlockOutput(
             outcomes={
                 "cost_total_usd_m": msam + offensive + advisors + bices,

@@ -14,9 +14,17 @@ sorties enters the defended air-defence envelope as aircraft threats
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from scenario.models.daily import Context
+from scenario.models.campaign.signals import (
+    NK_AIRCRAFT_LOST_TODAY,
+    NK_PILOTS_OPERATIONAL,
+    NK_SORTIES_EXPOSED,
+    RED_AIR_SUPPORT,
+)
+from scenario.models.daily import SubmodelContext, yesterday
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = ["AirOpsSubmodel"]
@@ -24,6 +32,21 @@ __all__ = ["AirOpsSubmodel"]
 
 def _p(name: str, unit: str, meaning: str) -> ParameterInfo:
     return ParameterInfo(group="air_ops", name=name, unit=unit, meaning=meaning)
+
+
+@dataclass
+class _AirOpsState:
+    ready: np.ndarray  # day pilots are operational
+    pilots: np.ndarray
+    aircraft: np.ndarray  # aircraft still available
+    rate: np.ndarray
+    eq: np.ndarray
+    x: np.ndarray
+    loss: np.ndarray
+    sorties: np.ndarray
+    lost: np.ndarray
+    m: int
+    series: dict[str, np.ndarray]
 
 
 class AirOpsSubmodel:
@@ -41,7 +64,10 @@ class AirOpsSubmodel:
         _p("envelope_share", "fraction", "Share of sorties entering the defended AD envelope"),
         _p("other_loss_per_sortie", "probability", "Losses per sortie outside that envelope"),
     )
-    levers = ("adversary.pilots_in_combat",)
+    levers = ()  # reads the structural setting adversary.pilots_in_combat
+    reads = (yesterday(NK_AIRCRAFT_LOST_TODAY),)
+    writes = (RED_AIR_SUPPORT, NK_SORTIES_EXPOSED)
+    events = (NK_PILOTS_OPERATIONAL,)
     outcomes = (
         OutcomeInfo(
             name="nk_sorties", unit="sorties", description="Su-25 sorties flown by NK pilots"
@@ -60,61 +86,56 @@ class AirOpsSubmodel:
     )
     series = (SeriesInfo(name="nk_sorties_daily", unit="sorties", description="Sorties per day"),)
 
-    def start(self, ctx: Context) -> None:
+    def start(self, ctx: SubmodelContext) -> _AirOpsState:
         """Training schedule and fleet."""
         g = "air_ops."
         ready = ctx.p(g + "training_start_day") + ctx.p(g + "training_days") * ctx.p(
             g + "friction"
         )
         m, series = ctx.series_buffers(self.series)
-        ctx.state[self.name] = {
-            "ready": ready,
-            "pilots": ctx.p(g + "pilots"),
-            "aircraft": np.floor(ctx.p(g + "aircraft")),
-            "rate": ctx.p(g + "sortie_rate"),
-            "eq": ctx.p(g + "sortie_troop_equivalent"),
-            "x": ctx.p(g + "envelope_share"),
-            "loss": ctx.p(g + "other_loss_per_sortie"),
-            "sorties": np.zeros(ctx.n),
-            "lost": np.zeros(ctx.n),
-            "m": m,
-            "series": series,
-        }
+        return _AirOpsState(
+            ready=ready,
+            pilots=ctx.p(g + "pilots"),
+            aircraft=np.floor(ctx.p(g + "aircraft")),
+            rate=ctx.p(g + "sortie_rate"),
+            eq=ctx.p(g + "sortie_troop_equivalent"),
+            x=ctx.p(g + "envelope_share"),
+            loss=ctx.p(g + "other_loss_per_sortie"),
+            sorties=np.zeros(ctx.n),
+            lost=np.zeros(ctx.n),
+            m=m,
+            series=series,
+        )
 
-    def step(self, ctx: Context, t: int) -> None:
+    def step(self, ctx: SubmodelContext, s: _AirOpsState, t: int) -> None:
         """Today's sorties (after yesterday's losses to air defence)."""
-        s = ctx.state[self.name]
-        ctx.mark_event("nk_pilots_operational", t >= s["ready"], t)
-        if not ctx.config.adversary.pilots_in_combat:
-            if t == 0:
-                ctx.signals["red_air_support"] = np.zeros(ctx.n)
-                ctx.signals["nk_sorties_exposed"] = np.zeros(ctx.n)
+        ctx.mark(NK_PILOTS_OPERATIONAL, t >= s.ready, t)
+        if not ctx.adversary.pilots_in_combat:
             return
-        rng = ctx.rng(self.name)
-        shot = np.minimum(ctx.signal("nk_aircraft_lost_today", 0.0), s["aircraft"])
-        s["aircraft"] = s["aircraft"] - shot
-        s["lost"] += shot
-        flying = t >= s["ready"]
-        lam = np.where(flying, np.minimum(s["rate"] * s["aircraft"], s["pilots"]), 0.0)
+        rng = ctx.rng()
+        shot = np.minimum(ctx.read(NK_AIRCRAFT_LOST_TODAY), s.aircraft)
+        s.aircraft = s.aircraft - shot
+        s.lost += shot
+        flying = t >= s.ready
+        lam = np.where(flying, np.minimum(s.rate * s.aircraft, s.pilots), 0.0)
         sorties = rng.poisson(lam).astype(np.float64)
-        other = np.minimum(rng.poisson(sorties * s["loss"]).astype(np.float64), s["aircraft"])
-        s["aircraft"] = s["aircraft"] - other
-        s["lost"] += other
-        s["sorties"] += sorties
-        ctx.signals["red_air_support"] = sorties * s["eq"]
-        ctx.signals["nk_sorties_exposed"] = sorties * s["x"]
-        if s["m"]:
-            s["series"]["nk_sorties_daily"][:, t] = sorties[: s["m"]]
+        other = np.minimum(rng.poisson(sorties * s.loss).astype(np.float64), s.aircraft)
+        s.aircraft = s.aircraft - other
+        s.lost += other
+        s.sorties += sorties
+        ctx.write(RED_AIR_SUPPORT, sorties * s.eq)
+        ctx.write(NK_SORTIES_EXPOSED, sorties * s.x)
+        if s.m:
+            s.series["nk_sorties_daily"][:, t] = sorties[: s.m]
 
-    def finish(self, ctx: Context) -> BlockOutput:
-        """Outcomes of the block (losses include yesterday's air-defence kills)."""
-        s = ctx.state[self.name]
-        last = np.minimum(ctx.signal("nk_aircraft_lost_today", 0.0), s["aircraft"])
+    def finish(self, ctx: SubmodelContext, s: _AirOpsState) -> BlockOutput:
+        """Outcomes of the block (losses include the last day's air-defence kills)."""
+        last = np.minimum(ctx.read(NK_AIRCRAFT_LOST_TODAY), s.aircraft)
         return BlockOutput(
             outcomes={
-                "nk_sorties": s["sorties"],
-                "nk_aircraft_lost": s["lost"] + last,
-                "nk_pilots_operational_day": np.minimum(np.maximum(s["ready"], 0.0), ctx.horizon),
+                "nk_sorties": s.sorties,
+                "nk_aircraft_lost": s.lost + last,
+                "nk_pilots_operational_day": np.minimum(np.maximum(s.ready, 0.0), ctx.horizon),
             },
-            series=s["series"],
+            series=s.series,
         )

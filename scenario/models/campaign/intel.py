@@ -21,9 +21,13 @@ prisoners are taken.)
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from scenario.models.daily import Context
+from scenario.config.levers import Bices
+from scenario.models.campaign.signals import AD_DETECT_BONUS, AD_WARNING_FACTOR, UA_FIRE_MULTIPLIER
+from scenario.models.daily import SubmodelContext
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = ["IntelSubmodel", "p_present", "sample_latency"]
@@ -48,6 +52,24 @@ def _p(name: str, unit: str, meaning: str) -> ParameterInfo:
     return ParameterInfo(group="intel", name=name, unit=unit, meaning=meaning)
 
 
+@dataclass
+class _IntelState:
+    means: np.ndarray  # (n, 4) stage means, minutes
+    dwell: np.ndarray
+    cut: np.ndarray
+    ramp: np.ndarray
+    share: np.ndarray
+    bonus: np.ndarray
+    warn: np.ndarray
+    base: np.ndarray  # P(present) without BICES
+    mult_sum: np.ndarray
+    latency: np.ndarray
+    present: np.ndarray
+
+
+_STAGES = ("stage_detect_min", "stage_identify_min", "stage_decide_min", "stage_engage_min")
+
+
 class IntelSubmodel:
     """Kill-chain latency, target persistence and the BICES lever (equations: module doc)."""
 
@@ -64,7 +86,10 @@ class IntelSubmodel:
         _p("bices_detect_bonus", "probability", "Added air-defence detection probability"),
         _p("bices_warning_factor", "ratio", "Air-defence warning time multiplier"),
     )
-    levers = ("policy.bices",)
+    levers = (Bices,)
+    reads = ()
+    writes = (UA_FIRE_MULTIPLIER, AD_DETECT_BONUS, AD_WARNING_FACTOR)
+    events = ()
     outcomes = (
         OutcomeInfo(
             name="kill_chain_min",
@@ -87,66 +112,52 @@ class IntelSubmodel:
     )
     series: tuple[SeriesInfo, ...] = ()
 
-    def start(self, ctx: Context) -> None:
-        """Sample nothing up front: all inputs are parameters."""
+    def start(self, ctx: SubmodelContext) -> _IntelState:
+        """Stage means and BICES effects; all inputs are parameters."""
         g = "intel."
-        ctx.state[self.name] = {
-            "means": np.stack(
-                [
-                    ctx.p(g + k)
-                    for k in (
-                        "stage_detect_min",
-                        "stage_identify_min",
-                        "stage_decide_min",
-                        "stage_engage_min",
-                    )
-                ],
-                axis=1,
-            ),
-            "dwell": ctx.p(g + "target_dwell_min"),
-            "cut": ctx.p(g + "bices_stage_cut"),
-            "ramp": ctx.p(g + "bices_integration_days"),
-            "share": ctx.p(g + "bices_relevant_share"),
-            "bonus": ctx.p(g + "bices_detect_bonus"),
-            "warn": ctx.p(g + "bices_warning_factor"),
-            "mult_sum": np.zeros(ctx.n),
-            "latency": np.zeros(ctx.n),
-            "present": np.zeros(ctx.n),
-        }
+        means = np.stack([ctx.p(g + k) for k in _STAGES], axis=1)
+        dwell = ctx.p(g + "target_dwell_min")
+        return _IntelState(
+            means=means,
+            dwell=dwell,
+            cut=ctx.p(g + "bices_stage_cut"),
+            ramp=ctx.p(g + "bices_integration_days"),
+            share=ctx.p(g + "bices_relevant_share"),
+            bonus=ctx.p(g + "bices_detect_bonus"),
+            warn=ctx.p(g + "bices_warning_factor"),
+            base=p_present(means, dwell),
+            mult_sum=np.zeros(ctx.n),
+            latency=means.sum(axis=1),
+            present=np.zeros(ctx.n),
+        )
 
-    def step(self, ctx: Context, t: int) -> None:
+    def step(self, ctx: SubmodelContext, s: _IntelState, t: int) -> None:
         """Today's kill chain and the signals it gives the other submodels."""
-        s = ctx.state[self.name]
-        since = ctx.days_active("bices", t)
-        if "base" not in s:
-            s["base"] = p_present(s["means"], s["dwell"])
-        base = s["base"]
+        since = ctx.days_active(Bices, t)
         if np.all(since < 0):  # BICES not (yet) joined anywhere in the block: no signals
-            s["latency"] = s["means"].sum(axis=1) if t == 0 else s["latency"]
-            s["present"] = base
-            s["mult_sum"] += 1.0
+            s.present = s.base
+            s.mult_sum += 1.0
             return
-        level = np.clip(np.where(since >= 0, (since + 1) / np.maximum(s["ramp"], 1.0), 0.0), 0, 1)
-        means = s["means"].copy()
-        factor = 1.0 - s["cut"] * level
+        level = np.clip(np.where(since >= 0, (since + 1) / np.maximum(s.ramp, 1.0), 0.0), 0, 1)
+        means = s.means.copy()
+        factor = 1.0 - s.cut * level
         means[:, 1] *= factor
         means[:, 2] *= factor
-        now = p_present(means, s["dwell"])
-        mult = 1.0 + s["share"] * (now / base - 1.0)
-        ctx.signals["ua_fire_multiplier"] = mult
-        ctx.signals["ad_detect_bonus"] = s["bonus"] * level
-        ctx.signals["ad_warning_factor"] = 1.0 + (s["warn"] - 1.0) * level
-        s["mult_sum"] += mult
-        s["latency"] = means.sum(axis=1)
-        s["present"] = now
+        now = p_present(means, s.dwell)
+        mult = 1.0 + s.share * (now / s.base - 1.0)
+        ctx.write(UA_FIRE_MULTIPLIER, mult)
+        ctx.write(AD_DETECT_BONUS, s.bonus * level)
+        ctx.write(AD_WARNING_FACTOR, 1.0 + (s.warn - 1.0) * level)
+        s.mult_sum += mult
+        s.latency = means.sum(axis=1)
+        s.present = now
 
-    def finish(self, ctx: Context) -> BlockOutput:
+    def finish(self, ctx: SubmodelContext, s: _IntelState) -> BlockOutput:
         """Outcomes of the block."""
-        s = ctx.state[self.name]
         return BlockOutput(
             outcomes={
-                "kill_chain_min": s["latency"],
-                "p_target_present": s["present"],
-                "intel_fire_multiplier": s["mult_sum"] / ctx.horizon,
+                "kill_chain_min": s.latency,
+                "p_target_present": s.present,
+                "intel_fire_multiplier": s.mult_sum / ctx.horizon,
             }
         )

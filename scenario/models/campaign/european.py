@@ -15,16 +15,32 @@ Signals for the ground model: ``ua_training_multiplier`` and ``ua_reinforcements
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from scenario.models.daily import Context
+from scenario.config.levers import EuropeanTroops
+from scenario.models.campaign.signals import UA_REINFORCEMENTS, UA_TRAINING_MULTIPLIER
+from scenario.models.daily import SubmodelContext
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
-__all__ = ["EuropeanSubmodel"]
+__all__ = ["UA_REINFORCEMENTS", "UA_TRAINING_MULTIPLIER", "EuropeanSubmodel"]
 
 
 def _p(name: str, unit: str, meaning: str) -> ParameterInfo:
     return ParameterInfo(group="european", name=name, unit=unit, meaning=meaning)
+
+
+@dataclass
+class _EuropeanState:
+    training_gain: np.ndarray
+    half_personnel: np.ndarray
+    training_lag_days: np.ndarray
+    freed_per_troop: np.ndarray
+    kursk_share: np.ndarray
+    ramp_days: np.ndarray
+    freed: np.ndarray  # troops freed to Kursk so far
+    mult: np.ndarray  # today's training multiplier
 
 
 class EuropeanSubmodel:
@@ -39,7 +55,10 @@ class EuropeanSubmodel:
         _p("kursk_share", "fraction", "Share of freed Ukrainian troops sent to Kursk"),
         _p("ramp_days", "days", "Days to complete the deployment"),
     )
-    levers = ("policy.european_troops",)
+    levers = (EuropeanTroops,)
+    reads = ()
+    writes = (UA_TRAINING_MULTIPLIER, UA_REINFORCEMENTS)
+    events = ()
     outcomes = (
         OutcomeInfo(
             name="eu_troops_freed_to_kursk",
@@ -54,51 +73,46 @@ class EuropeanSubmodel:
     )
     series: tuple[SeriesInfo, ...] = ()
 
-    def start(self, ctx: Context) -> None:
+    def start(self, ctx: SubmodelContext) -> _EuropeanState:
         """Nothing to sample; effects follow the lever."""
         g = "european."
-        ctx.state[self.name] = {
-            k: ctx.p(g + k)
-            for k in (
-                "training_gain",
-                "half_personnel",
-                "training_lag_days",
-                "freed_per_troop",
-                "kursk_share",
-                "ramp_days",
-            )
-        }
-        ctx.state[self.name]["freed"] = np.zeros(ctx.n)
-        ctx.state[self.name]["mult"] = np.ones(ctx.n)
+        return _EuropeanState(
+            training_gain=ctx.p(g + "training_gain"),
+            half_personnel=ctx.p(g + "half_personnel"),
+            training_lag_days=ctx.p(g + "training_lag_days"),
+            freed_per_troop=ctx.p(g + "freed_per_troop"),
+            kursk_share=ctx.p(g + "kursk_share"),
+            ramp_days=ctx.p(g + "ramp_days"),
+            freed=np.zeros(ctx.n),
+            mult=np.ones(ctx.n),
+        )
 
-    def step(self, ctx: Context, t: int) -> None:
+    def step(self, ctx: SubmodelContext, s: _EuropeanState, t: int) -> None:
         """Today's training effect or reinforcements."""
-        s = ctx.state[self.name]
-        eu = ctx.config.policy.european_troops
+        eu = ctx.lever(EuropeanTroops)
         if not eu.deploy:
             return
-        since = ctx.days_active("european_troops", t)
+        since = ctx.days_active(EuropeanTroops, t)
         on = since >= 0
         if eu.role == "training":
-            sat = eu.personnel / (eu.personnel + s["half_personnel"])
-            ramp = 1.0 - np.exp(-np.maximum(since, 0.0) / s["training_lag_days"])
-            mult = 1.0 + np.where(on, s["training_gain"] * sat * ramp, 0.0)
-            ctx.signals["ua_training_multiplier"] = mult
-            s["mult"] = mult
+            sat = eu.personnel / (eu.personnel + s.half_personnel)
+            ramp = 1.0 - np.exp(-np.maximum(since, 0.0) / s.training_lag_days)
+            mult = 1.0 + np.where(on, s.training_gain * sat * ramp, 0.0)
+            ctx.write(UA_TRAINING_MULTIPLIER, mult)
+            s.mult = mult
         else:
-            ramp_days = np.maximum(s["ramp_days"], 1.0)
-            daily = eu.personnel * s["freed_per_troop"] * s["kursk_share"] / ramp_days
+            ramp_days = np.maximum(s.ramp_days, 1.0)
+            daily = eu.personnel * s.freed_per_troop * s.kursk_share / ramp_days
             arriving = on & (since < ramp_days)
             reinf = np.where(arriving, daily, 0.0)
-            ctx.signals["ua_reinforcements"] = reinf
-            s["freed"] += reinf
+            ctx.write(UA_REINFORCEMENTS, reinf)
+            s.freed += reinf
 
-    def finish(self, ctx: Context) -> BlockOutput:
+    def finish(self, ctx: SubmodelContext, s: _EuropeanState) -> BlockOutput:
         """Outcomes of the block."""
-        s = ctx.state[self.name]
         return BlockOutput(
             outcomes={
-                "eu_troops_freed_to_kursk": s["freed"],
-                "eu_training_multiplier_end": s["mult"],
+                "eu_troops_freed_to_kursk": s.freed,
+                "eu_training_multiplier_end": s.mult,
             }
         )

@@ -1,0 +1,157 @@
+"""The manifest stored beside results: everything needed to reproduce and audit a run.
+
+:func:`build_manifest` takes plain data (the config, the outcome and series metadata as
+dicts, the model's name, run settings, notes) and returns a JSON-ready dict: format version,
+scenario and model name, replications, seed, block size, workers, failures, notes, start and
+finish times, :func:`config_hash`, the files the config came from, package versions, the
+outcome and series metadata, the assumptions register and the resolved config.
+
+Package versions are looked up once per process (``importlib.metadata`` scans the
+installed distributions on every call, which cost about 7.5 ms per run).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import importlib.metadata
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from scenario.config.distributions import describe, is_assumption
+from scenario.config.schema import ScenarioConfig
+from scenario.results import FORMAT_VERSION
+
+__all__ = ["VERSIONED_PACKAGES", "build_manifest", "config_hash", "package_versions"]
+
+VERSIONED_PACKAGES: tuple[str, ...] = (
+    "scenario",
+    "numpy",
+    "scipy",
+    "pydantic",
+    "simpy",
+    "pyarrow",
+    "ruamel.yaml",
+    "typer",
+)
+"""Distributions whose versions every manifest records (besides Python's)."""
+
+
+def config_hash(config: ScenarioConfig) -> str:
+    """SHA-256 of the canonical JSON of the resolved config.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+        The resolved config; where its keys were written does not enter the hash.
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+    """
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _distribution_version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of :data:`VERSIONED_PACKAGES` (cached per process).
+
+    Returns
+    -------
+    dict of str to str
+        ``{"python": "3.11.9", "numpy": "2.1.0", ...}``; a missing package is
+        ``"not installed"``. A new dict on every call.
+    """
+    out = {"python": platform.python_version()}
+    for pkg in VERSIONED_PACKAGES:
+        out[pkg] = _distribution_version(pkg)
+    return out
+
+
+def build_manifest(
+    config: ScenarioConfig,
+    *,
+    model_name: str,
+    outcomes: Sequence[Mapping[str, Any]],
+    series: Sequence[Mapping[str, Any]],
+    n: int,
+    seed: int,
+    workers: int,
+    started: dt.datetime,
+    finished: dt.datetime,
+    n_failures: int,
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The manifest stored beside results: everything needed to reproduce them.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+        The resolved config that was run.
+    model_name : str
+        Name of the model that ran.
+    outcomes : sequence of mappings
+        One ``{"name", "unit", "description", "direction"}`` per outcome, in column order.
+    series : sequence of mappings
+        One ``{"name", "unit", "description"}`` per daily series the model declares.
+    n : int
+        Replications run.
+    seed : int
+        Root seed.
+    workers : int
+        Worker processes used (results do not depend on it).
+    started, finished : datetime
+        When the run started and finished (timezone-aware).
+    n_failures : int
+        Replications that failed.
+    notes : sequence of str
+        Remarks about the run for the reader (for example ignored parameters); default none.
+
+    Returns
+    -------
+    dict
+        JSON-ready; :meth:`scenario.results.Results.save` writes it as ``manifest.json``.
+    """
+    smap = config.locations
+    files = list(smap.files) if smap is not None else []
+    return {
+        "format_version": FORMAT_VERSION,
+        "name": config.name,
+        "model": model_name,
+        "replications": n,
+        "seed": seed,
+        "block_size": config.run.block_size,
+        "workers": workers,
+        "failures": n_failures,
+        "notes": [str(note) for note in notes],
+        "started": started.isoformat(),
+        "finished": finished.isoformat(),
+        "config_hash": config_hash(config),
+        "config_files": files,
+        "versions": package_versions(),
+        "outcomes": [dict(o) for o in outcomes],
+        "series": [dict(s) for s in series],
+        "parameters": {
+            key: {
+                "distribution": describe(spec),
+                "source": spec.source,
+                "as_of": spec.as_of.isoformat(),
+                "confidence": spec.confidence,
+                "assumption": is_assumption(spec),
+            }
+            for key, spec in config.flat_parameters().items()
+        },
+        "config": config.model_dump(mode="json"),
+    }
