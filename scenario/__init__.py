@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from scenario.analysis.summary import OutcomeSummary
     from scenario.analysis.summary import summarize_results as summarize
+    from scenario.config.levers import Lever, register_lever
     from scenario.config.loader import load_config
     from scenario.config.schema import ScenarioConfig, json_schema
+    from scenario.engine.harness import run_submodel
     from scenario.engine.runner import run
     from scenario.errors import (
         ConfigError,
@@ -43,7 +45,12 @@ if TYPE_CHECKING:
         ParameterInfo,
         SeriesInfo,
     )
-    from scenario.models.registry import default_registry, get_model, register_model
+    from scenario.models.registry import (
+        default_registry,
+        get_model,
+        register_model,
+        register_submodel,
+    )
     from scenario.results import Failure, Results, load_results
 
     __version__: str
@@ -54,6 +61,7 @@ __all__ = [
     "ConfigError",
     "EngineError",
     "Failure",
+    "Lever",
     "Model",
     "ModelError",
     "OutcomeInfo",
@@ -70,8 +78,11 @@ __all__ = [
     "json_schema",
     "load_config",
     "load_results",
+    "register_lever",
     "register_model",
+    "register_submodel",
     "run",
+    "run_submodel",
     "summarize",
 ]
 
@@ -82,6 +93,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "ConfigError": ("scenario.errors", "ConfigError"),
     "EngineError": ("scenario.errors", "EngineError"),
     "Failure": ("scenario.results", "Failure"),
+    "Lever": ("scenario.config.levers", "Lever"),
     "Model": ("scenario.models.protocol", "Model"),
     "ModelError": ("scenario.errors", "ModelError"),
     "OutcomeInfo": ("scenario.models.protocol", "OutcomeInfo"),
@@ -97,8 +109,11 @@ _LAZY: dict[str, tuple[str, str]] = {
     "json_schema": ("scenario.config.schema", "json_schema"),
     "load_config": ("scenario.config.loader", "load_config"),
     "load_results": ("scenario.results", "load_results"),
+    "register_lever": ("scenario.config.levers", "register_lever"),
     "register_model": ("scenario.models.registry", "register_model"),
+    "register_submodel": ("scenario.models.registry", "register_submodel"),
     "run": ("scenario.engine.runner", "run"),
+    "run_submodel": ("scenario.engine.harness", "run_submodel"),
     "summarize": ("scenario.analysis.summary", "summarize_results"),
 }
 

@@ -1,8 +1,8 @@
 """Command-line interface: a thin typer app over the library.
 
-``scenario run CONFIG`` prints the outcome table; ``validate``, ``show``, ``params`` and
-``schema`` inspect configs. A user's mistake (bad config, bad option value) prints located
-error lines and exits with code 1, without a traceback.
+``scenario run CONFIG`` prints the outcome table; ``validate``, ``show``, ``params``,
+``wiring`` and ``schema`` inspect configs. A user's mistake (bad config, bad option value)
+prints located error lines and exits with code 1, without a traceback.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from scenario.analysis.summary import OutcomeSummary
     from scenario.config.schema import ScenarioConfig
+    from scenario.results import Results
 
 # Everything heavy (rich, the loader, the engine, the models, SciPy) is imported inside the
 # commands, so ``scenario --help`` only pays for typer.
@@ -68,9 +69,14 @@ SetOpt = Annotated[
 ]
 
 
+def _print_error(text: str) -> None:
+    """Print ``error: LINE`` per line of ``text`` on stderr, as is (no markup, no wrapping)."""
+    for line in text.splitlines():
+        _err().print(f"error: {line}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+
+
 def _fail(exc: ScenarioError) -> typer.Exit:
-    for line in str(exc).splitlines():
-        _err().print(f"error: {line}", markup=False, highlight=False)
+    _print_error(str(exc))
     return typer.Exit(code=1)
 
 
@@ -159,6 +165,36 @@ def run(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Run a scenario and print its outcome distributions."""
+    try:
+        cfg = _load(config, sets)
+        _refuse_occupied(out, overwrite)
+        results = _run_with_progress(
+            cfg, replications=replications, seed=seed, workers=workers, quiet=quiet
+        )
+        if out is not None:
+            results.save(out, overwrite=overwrite)
+    except ScenarioError as exc:
+        raise _fail(exc) from None
+    _print_report(cfg, results, out)
+
+
+def _refuse_occupied(out: Path | None, overwrite: bool) -> None:
+    """Exit 1 before running if ``--out`` holds anything but results to ``--overwrite``."""
+    if out is None or not out.exists() or (out.is_dir() and not any(out.iterdir())):
+        return
+    if overwrite and (out / "manifest.json").is_file():
+        return
+    _print_error(
+        f"{out}: exists and is not empty; pass --overwrite to replace "
+        "earlier results (only a results directory can be overwritten)"
+    )
+    raise typer.Exit(code=1)
+
+
+def _run_with_progress(
+    cfg: ScenarioConfig, *, replications: int | None, seed: int | None, workers: int, quiet: bool
+) -> Results:
+    """Run ``cfg``, with a transient progress bar on stderr when it is a terminal."""
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -167,45 +203,35 @@ def run(
         TimeElapsedColumn,
     )
 
-    from scenario.analysis.summary import summarize_results
-    from scenario.config.distributions import is_assumption
     from scenario.engine.runner import run as run_scenario
 
-    out_console, err_console = _out(), _err()
+    err_console = _err()
+    show = not quiet and err_console.is_terminal
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not show,
+    ) as bar:
+        task = bar.add_task(cfg.name, total=replications or cfg.run.replications)
 
-    try:
-        cfg = _load(config, sets)
-        occupied = out is not None and out.exists() and (not out.is_dir() or any(out.iterdir()))
-        if occupied and out is not None and not (overwrite and (out / "manifest.json").is_file()):
-            err_console.print(
-                f"error: {out}: exists and is not empty; pass --overwrite to replace "
-                "earlier results (only a results directory can be overwritten)",
-                markup=False,
-                highlight=False,
-            )
-            raise typer.Exit(code=1)
-        show = not quiet and err_console.is_terminal
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not show,
-        ) as bar:
-            task = bar.add_task(cfg.name, total=replications or cfg.run.replications)
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
 
-            def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
+        return run_scenario(
+            cfg, replications=replications, seed=seed, workers=workers, progress=progress
+        )
 
-            results = run_scenario(
-                cfg, replications=replications, seed=seed, workers=workers, progress=progress
-            )
-        if out is not None:
-            results.save(out, overwrite=overwrite)
-    except ScenarioError as exc:
-        raise _fail(exc) from None
+
+def _print_report(cfg: ScenarioConfig, results: Results, out: Path | None) -> None:
+    """Print a run's notes, outcome table, failures and the assumptions reminder."""
+    from scenario.analysis.summary import summarize_results
+    from scenario.config.distributions import is_assumption
+
+    out_console = _out()
     n_assume = sum(is_assumption(s) for s in cfg.flat_parameters().values())
     title = (
         f"{cfg.name}: {results.replications:,} replications, seed {results.manifest['seed']}, "
@@ -237,23 +263,49 @@ def validate(
     ],
     sets: SetOpt = None,
 ) -> None:
-    """Check config files (syntax, schema, and that the model's parameters are all given)."""
-    from scenario.engine.runner import check_config
-    from scenario.models.registry import default_registry
+    """Check config files (syntax, schema, the submodels, that the model's parameters are
+    all given, and that triggers watch events the model declares)."""
+    from scenario.engine.runner import check_config, resolve_model
 
     failed = False
     for path in configs:
         try:
             cfg = _load(path, sets)
-            check_config(cfg, default_registry().get(cfg.model))
+            check_config(cfg, resolve_model(cfg))
         except ScenarioError as exc:
             failed = True
-            for line in str(exc).splitlines():
-                _err().print(f"error: {line}", markup=False, highlight=False)
+            _print_error(str(exc))
             continue
         _out().print(f"ok: {path} ({cfg.name}, model {cfg.model})", markup=False, highlight=False)
     if failed:
         raise typer.Exit(code=1)
+
+
+@app.command()
+def wiring(config: ConfigArg, sets: SetOpt = None) -> None:
+    """Show which submodel produces and reads each signal, the order of the day, and the
+    events triggers can watch."""
+    from scenario.engine.runner import resolve_model
+
+    try:
+        model = resolve_model(_load(config, sets))
+    except ScenarioError as exc:
+        raise _fail(exc) from None
+    plain = functools.partial(
+        _out().print, markup=False, highlight=False, emoji=False, soft_wrap=True
+    )
+    wired = getattr(model, "wiring", None)
+    if wired is None:
+        plain(f"model {model.name} is not a composition of submodels")
+        return
+    plain(wired.describe())
+    ignored: frozenset[str] = getattr(model, "ignored_parameters", frozenset())
+    if ignored:
+        groups = sorted({k.split(".", 1)[0] for k in ignored})
+        plain(
+            f"ignored: {len(ignored)} parameters of submodels not in this composition "
+            f"(groups: {', '.join(groups)})"
+        )
 
 
 @app.command()

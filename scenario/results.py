@@ -232,20 +232,7 @@ class Results:
         import pyarrow.parquet as pq
 
         target = Path(directory)
-        if target.exists():
-            if not target.is_dir():
-                raise ResultsError(f"{target} exists and is not a directory")
-            if any(target.iterdir()):
-                if not overwrite:
-                    raise ResultsError(
-                        f"{target} is not empty; pass overwrite=True (CLI: --overwrite) to "
-                        "replace earlier results"
-                    )
-                if not (target / "manifest.json").is_file():
-                    raise ResultsError(
-                        f"{target} is not empty and holds no scenario results; refusing to "
-                        "overwrite it"
-                    )
+        _check_save_target(target, overwrite)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
         try:
@@ -254,32 +241,7 @@ class Results:
                 pa.table({"replication": idx, **self.outcomes}), tmp / "outcomes.parquet"
             )
             pq.write_table(pa.table({"replication": idx, **self.inputs}), tmp / "inputs.parquet")
-            names: list[str] = []
-            reps: list[int] = []
-            values: list[np.ndarray] = []
-            for name, arr in self.series.items():
-                for i in range(arr.shape[0]):
-                    names.append(name)
-                    reps.append(i)
-                    values.append(arr[i])
-            horizon = len(self.dates)
-            flat = (
-                np.concatenate(values).astype(np.float32)
-                if values
-                else np.empty(0, dtype=np.float32)
-            )
-            list_type = pa.list_(pa.float32(), horizon)
-            col = pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), horizon)
-            pq.write_table(
-                pa.table(
-                    {
-                        "series": pa.array(names, pa.string()),
-                        "replication": pa.array(reps, pa.int64()),
-                        "values": col.cast(list_type),
-                    }
-                ),
-                tmp / "series.parquet",
-            )
+            _write_series(self.series, len(self.dates), tmp / "series.parquet")
             doc = dict(self.manifest)
             doc["failure_list"] = [f.model_dump() for f in self.failures]
             doc["start_date"] = str(self.dates[0]) if len(self.dates) else None
@@ -297,6 +259,54 @@ class Results:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return target
+
+
+def _check_save_target(target: Path, overwrite: bool) -> None:
+    """Refuse to save into a file, or over a non-empty directory unless ``overwrite`` is
+    True and it holds earlier results."""
+    if target.exists():
+        if not target.is_dir():
+            raise ResultsError(f"{target} exists and is not a directory")
+        if any(target.iterdir()):
+            if not overwrite:
+                raise ResultsError(
+                    f"{target} is not empty; pass overwrite=True (CLI: --overwrite) to "
+                    "replace earlier results"
+                )
+            if not (target / "manifest.json").is_file():
+                raise ResultsError(
+                    f"{target} is not empty and holds no scenario results; refusing to "
+                    "overwrite it"
+                )
+
+
+def _write_series(series: dict[str, np.ndarray], horizon: int, path: Path) -> None:
+    """Write kept daily series as a long table: one row (series, replication, values of
+    ``horizon`` days) per series and kept replication."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    names: list[str] = []
+    reps: list[int] = []
+    values: list[np.ndarray] = []
+    for name, arr in series.items():
+        for i in range(arr.shape[0]):
+            names.append(name)
+            reps.append(i)
+            values.append(arr[i])
+    flat = np.concatenate(values).astype(np.float32) if values else np.empty(0, dtype=np.float32)
+    list_type = pa.list_(pa.float32(), horizon)
+    col = pa.FixedSizeListArray.from_arrays(pa.array(flat, pa.float32()), horizon)
+    pq.write_table(
+        pa.table(
+            {
+                "series": pa.array(names, pa.string()),
+                "replication": pa.array(reps, pa.int64()),
+                "values": col.cast(list_type),
+            }
+        ),
+        path,
+    )
 
 
 def load_results(directory: str | os.PathLike[str]) -> Results:

@@ -8,8 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from _toys import Toy
 from typer.testing import CliRunner
 
+import scenario.engine.runner
 from scenario.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +76,69 @@ def test_validate(tmp_path: Path) -> None:
     assert f"{bad}:2:1: polcy: unknown key; did you mean 'policy'?" in res.output
 
 
+@pytest.mark.parametrize(
+    ("override", "error"),
+    [
+        (
+            "submodels=[grund]",
+            "error: <--set submodels=[grund]>:1:11: submodels[0]: unknown submodel; "
+            "did you mean 'ground'?",
+        ),
+        (
+            "policy.bices.trigger={event: sunrise}",
+            "error: <--set policy.bices.trigger={event: sunrise}>:1:22: "
+            "policy.bices.trigger.event: no submodel of model 'campaign' declares this event",
+        ),
+    ],
+)
+def test_validate_runs_the_model_checks(override: str, error: str) -> None:
+    res = runner.invoke(app, ["validate", BASELINE, "--set", override])
+    assert res.exit_code == 1
+    assert res.output.startswith(error), res.output
+    assert len(res.output.splitlines()) == 1 and "Traceback" not in res.output
+
+
+def test_wiring_shows_signals_order_and_events() -> None:
+    res = runner.invoke(app, ["wiring", BASELINE])
+    assert res.exit_code == 0, res.output
+    assert "order: intel -> " in res.output
+    # Printed as plain text: "[troops]" is not taken for markup.
+    assert "ru_sector_casualties_today [troops] ground -> (unread)" in res.output
+    assert "events:" in res.output and "nk_second_wave" in res.output
+    assert "ignored" not in res.output
+
+
+def test_wiring_of_a_subset_of_submodels() -> None:
+    res = runner.invoke(app, ["wiring", BASELINE, "--set", "submodels=[ground]"])
+    assert res.exit_code == 0, res.output
+    assert "order: ground\n" in res.output
+    assert "(absent: default" in res.output
+    (ignored,) = [line for line in res.output.splitlines() if line.startswith("ignored: ")]
+    assert "parameters of submodels not in this composition" in ignored
+
+
+def test_wiring_of_a_model_that_is_not_a_composition(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scenario.engine.runner, "resolve_model", lambda config: Toy())
+    res = runner.invoke(app, ["wiring", BASELINE])
+    assert res.exit_code == 0, res.output
+    assert res.output == "model toy is not a composition of submodels\n"
+
+
+def test_wiring_reports_a_users_mistake_in_one_located_line() -> None:
+    res = runner.invoke(app, ["wiring", BASELINE, "--set", "submodels=[grund]"])
+    assert res.exit_code == 1
+    assert res.output.startswith("error: <--set submodels=[grund]>:1:11: submodels[0]: ")
+    assert len(res.output.splitlines()) == 1 and "Traceback" not in res.output
+
+
+def test_run_a_subset_of_submodels() -> None:
+    res = runner.invoke(app, ["run", BASELINE, "--set", "submodels=[ground]", "-n", "200"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert any(line.startswith("note: ") and "ignored" in line for line in lines), res.output
+    assert "nk_casualties" in res.output and "ad_leakers" not in res.output
+
+
 def test_show_and_show_resolved() -> None:
     res = runner.invoke(app, ["show", str(ROOT / "configs" / "options" / "advisors.yaml")])
     assert res.exit_code == 0 and "personnel: 30" in res.output and "extends" not in res.output
@@ -96,7 +161,9 @@ def test_schema_command() -> None:
     assert json.loads(res.output)["title"] == "scenario configuration"
 
 
-@pytest.mark.parametrize("cmd", [[], ["run"], ["validate"], ["show"], ["params"], ["schema"]])
+@pytest.mark.parametrize(
+    "cmd", [[], ["run"], ["validate"], ["wiring"], ["show"], ["params"], ["schema"]]
+)
 def test_help(cmd: list[str]) -> None:
     res = runner.invoke(app, [*cmd, "--help"])
     assert res.exit_code == 0 and "Usage" in res.output

@@ -235,3 +235,14 @@ def test_msam_does_not_change_the_ground_war_draws() -> None:
         assert np.array_equal(a[k], b[k])
     assert not np.array_equal(a["ad_leakers"], b["ad_leakers"])
     assert Msam.__name__ == "Msam"
+
+
+def test_the_trigger_help_names_exactly_the_campaigns_events() -> None:
+    """The schema keeps no list of events (the declarations are the list); its help text
+    names them for editors, and must not drift from the declarations."""
+    from scenario.config.levers import Trigger
+
+    text = Trigger.model_fields["event"].description or ""
+    named = {w.strip(" ,.()`") for w in text.replace("e.g.", "").split() if "_" in w}
+    w = compose("campaign", [sm.name for sm in SUBMODELS]).wiring
+    assert named == set(w.events)

@@ -15,12 +15,16 @@ ARGS = {
     "custom_model.py": ["-n", "500"],
     "compare_options.py": ["-n", "200"],
     "msam_des_study.py": ["-n", "30"],
+    "add_submodel.py": ["-n", "300"],
+    "add_lever.py": ["-n", "300"],
 }
 EXPECT = {
     "quickstart.py": "offensive_aid",
     "custom_model.py": "shortage_days_share",
     "compare_options.py": "graduated_response",
     "msam_des_study.py": "M-SAM shots",
+    "add_submodel.py": "shell_short_days",
+    "add_lever.py": "swap_shells_to_kursk",
 }
 
 
@@ -54,5 +58,41 @@ def test_custom_model_in_process() -> None:
         for k in a.outcomes:
             assert (a.outcomes[k] == b.outcomes[k]).all()
         assert 0 <= a.outcomes["shortage_days_share"].min() <= 1
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+
+
+def test_added_submodel_joins_without_changing_the_campaign() -> None:
+    """The shell-stock submodel of examples/add_submodel.py joins the campaign from outside:
+    every campaign outcome is unchanged (it writes nothing others read, and draws from its
+    own stream), its outcomes respond to the aid lever, and 2 workers give the same
+    numbers."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import add_submodel
+
+        import scenario
+
+        scenario.register_submodel(add_submodel.ShellStockSubmodel(), replace=True)
+        path = ROOT / "examples" / "add_submodel.yaml"
+        cfg = scenario.load_config(path)
+        with_sub = scenario.run(cfg, replications=400, seed=3)
+        base = scenario.run(
+            scenario.load_config(ROOT / "configs" / "baseline.yaml"), replications=400, seed=3
+        )
+        for k, v in base.outcomes.items():
+            assert (with_sub.outcomes[k] == v).all(), k
+        aid = scenario.load_config(
+            path,
+            overrides=[
+                "policy.offensive_aid.deploy=true",
+                "policy.offensive_aid.shells_per_month=60000",
+            ],
+        )
+        helped = scenario.run(aid, replications=400, seed=3)
+        d = helped.outcomes["shell_short_days"] - with_sub.outcomes["shell_short_days"]
+        assert (d <= 0).all() and d.mean() < 0
+        two = scenario.run(cfg, replications=400, seed=3, workers=2)
+        assert (two.outcomes["shell_short_days"] == with_sub.outcomes["shell_short_days"]).all()
     finally:
         sys.path.remove(str(ROOT / "examples"))

@@ -1,20 +1,19 @@
 """Reading scenario files: YAML 1.2, ``extends``, ``--set`` overrides, located errors.
 
 Files are read with ruamel.yaml's round-trip parser (YAML 1.2, duplicate keys rejected) and
-converted to plain Python while recording where every key and value came from. Any tag
-that could construct an object (``!!python/object``, ``!!binary``, custom ``!tags``) is
-rejected. ``extends: base.yaml`` (or a list) is resolved relative to the file; mappings
-deep-merge (the extending file wins), lists and scalars replace, and a cycle is reported
-with its chain. Validation runs on the merged result, and every problem is reported as
+converted to plain Python while recording where every key and value came from
+(:mod:`scenario.config.yaml_io`). Any tag that could construct an object
+(``!!python/object``, ``!!binary``, custom ``!tags``) is rejected. ``extends: base.yaml``
+(or a list) is resolved relative to the file; mappings deep-merge (the extending file wins),
+lists and scalars replace, and a cycle is reported with its chain. Validation runs on the
+merged result, and every problem is reported as
 ``FILE:LINE:COL: dotted.key: what is wrong (got VALUE)``.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import difflib
-import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,14 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from scenario.config.distributions import DISTRIBUTION_NAMES
 from scenario.config.locations import KeyPath, Loc, SourceMap, issue_at, locate
 from scenario.config.locations import dotted as _dotted
 from scenario.config.schema import ScenarioConfig
+from scenario.config.yaml_io import parse_text, read_file, short_repr
 from scenario.errors import ConfigError, ConfigIssue
 
 __all__ = [
@@ -48,18 +45,6 @@ __all__ = [
 Path_ = KeyPath
 _DISTS = ", ".join(DISTRIBUTION_NAMES)
 
-_SAFE_TAGS = {
-    None,
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:timestamp",
-}
-
 
 @dataclass(frozen=True)
 class Document:
@@ -67,157 +52,6 @@ class Document:
 
     data: dict[str, Any]
     source_map: SourceMap
-
-
-def _yaml() -> YAML:
-    y = YAML(typ="rt", pure=True)
-    y.version = (1, 2)
-    y.allow_duplicate_keys = False
-    return y
-
-
-def _fmt(value: Any) -> str:
-    text = repr(value) if isinstance(value, str) else str(value)
-    if isinstance(value, dict | list):
-        text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _tag_of(node: Any) -> str | None:
-    tag = getattr(node, "tag", None)
-    if tag is None:
-        return None
-    value = getattr(tag, "value", tag)
-    return value if isinstance(value, str) else None
-
-
-def _plain(
-    node: Any, path: Path_, file: str, locs: dict[Path_, Loc], issues: list[ConfigIssue]
-) -> Any:
-    """Convert a round-trip node to plain Python, recording positions and rejecting tags."""
-    tag = _tag_of(node) if isinstance(node, CommentedMap | CommentedSeq | TaggedScalar) else None
-
-    def reject(what: str, value: Any) -> None:
-        where = locs.get(path)
-        line, col = (where.vline, where.vcolumn) if where else (1, 1)
-        issues.append(
-            ConfigIssue(
-                file,
-                line,
-                col,
-                _dotted(path),
-                f"{what} not allowed: scenario files hold plain data only (got {_fmt(value)})",
-            )
-        )
-
-    if isinstance(node, TaggedScalar) or tag not in _SAFE_TAGS:
-        reject(f"YAML tag {tag!s} is", getattr(node, "value", node))
-        return None
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            kl, kc = node.lc.key(key)
-            vl, vc = node.lc.value(key)
-            if not isinstance(key, str):
-                issues.append(
-                    ConfigIssue(
-                        file,
-                        kl + 1,
-                        kc + 1,
-                        _dotted(path),
-                        f"keys must be strings (got {_fmt(key)})",
-                    )
-                )
-                continue
-            sub = (*path, key)
-            locs[sub] = Loc(file, kl + 1, kc + 1, vl + 1, vc + 1)
-            out[key] = _plain(value, sub, file, locs, issues)
-        return out
-    if isinstance(node, CommentedSeq):
-        items: list[Any] = []
-        for i, value in enumerate(node):
-            il, ic = node.lc.item(i)
-            sub = (*path, i)
-            locs[sub] = Loc(file, il + 1, ic + 1, il + 1, ic + 1)
-            items.append(_plain(value, sub, file, locs, issues))
-        return items
-    if isinstance(node, bytes | bytearray | set):
-        reject(f"{type(node).__name__} values are", node)
-        return None
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, dt.datetime | dt.date):
-        return node
-    return node
-
-
-def _parse_text(text: str, file: str, what: str = "file") -> tuple[Any, dict[Path_, Loc]]:
-    try:
-        node = _yaml().load(io.StringIO(text))
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        problem = (exc.problem or exc.context or "malformed YAML").strip()
-        if "duplicate key" in problem:
-            problem = problem.replace("found duplicate key", "duplicate key")
-            problem = problem.split(" with value")[0] + " (each key may appear once per mapping)"
-            got = ""
-        else:
-            got = ""
-        raise ConfigError(
-            ConfigIssue(file, line, col, "", f"malformed YAML: {problem}{got}")
-        ) from None
-    except YAMLError as exc:
-        raise ConfigError(ConfigIssue(file, 1, 1, "", f"malformed YAML: {exc}")) from None
-    locs: dict[Path_, Loc] = {}
-    issues: list[ConfigIssue] = []
-    data = _plain(node, (), file, locs, issues)
-    if issues:
-        raise ConfigError(issues)
-    return data, locs
-
-
-def _read_file(path: Path) -> tuple[dict[str, Any], dict[Path_, Loc]]:
-    file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(ConfigIssue(file, 0, 0, "", "file not found")) from None
-    except IsADirectoryError:
-        raise ConfigError(
-            ConfigIssue(file, 0, 0, "", "is a directory, expected a YAML file")
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            ConfigIssue(file, 1, 1, "", f"not UTF-8 text (byte {exc.start})")
-        ) from None
-    except OSError as exc:
-        raise ConfigError(
-            ConfigIssue(file, 0, 0, "", f"cannot read file: {exc.strerror}")
-        ) from None
-    data, locs = _parse_text(text, file)
-    if data is None:
-        raise ConfigError(
-            ConfigIssue(file, 1, 1, "", "empty document: expected a mapping of scenario keys")
-        )
-    if not isinstance(data, dict):
-        raise ConfigError(
-            ConfigIssue(
-                file,
-                1,
-                1,
-                "",
-                f"the document must be a mapping of scenario keys (got a {type(data).__name__}: "
-                f"{_fmt(data)})",
-            )
-        )
-    return data, locs
 
 
 def _merge(
@@ -255,7 +89,7 @@ def _merge(
 def _load_tree(
     path: Path, chain: tuple[Path, ...]
 ) -> tuple[dict[str, Any], dict[Path_, Loc], list[str]]:
-    data, locs = _read_file(path)
+    data, locs = read_file(path)
     files = [str(path)]
     ext = data.pop("extends", None)
     ext_loc = locs.get(("extends",))
@@ -270,7 +104,7 @@ def _load_tree(
                 line,
                 col,
                 "extends",
-                f"must be a file name or a list of file names (got {_fmt(ext)})",
+                f"must be a file name or a list of file names (got {short_repr(ext)})",
             )
         )
     merged: dict[str, Any] = {}
@@ -337,7 +171,7 @@ def parse_override(text: str) -> tuple[tuple[str, ...], Any, str]:
         raise ConfigError(
             ConfigIssue(label, 1, len(key) + 2, key, f"missing value (got {text!r})")
         )
-    value, _ = _parse_text(raw, label, what="override")
+    value, _ = parse_text(raw, label, what="override")
     return parts, value, label
 
 
@@ -457,7 +291,7 @@ def _issues_from_validation(
             found, value = _value_at(data, path)
             msg = f"unknown distribution; expected one of {_DISTS}"
         file, line, col = smap.find(path, value=True)
-        got = f" (got {_fmt(value)})" if found and "(got" not in msg else ""
+        got = f" (got {short_repr(value)})" if found and "(got" not in msg else ""
         issues.append(ConfigIssue(file, line, col, _dotted(path), f"{msg}{got}"))
     return issues
 
@@ -475,7 +309,7 @@ def config_from_dict(
     smap = source_map or SourceMap()
     if not isinstance(data, dict):
         raise ConfigError(
-            ConfigIssue(smap.root, 0, 0, "", f"expected a mapping (got {_fmt(data)})")
+            ConfigIssue(smap.root, 0, 0, "", f"expected a mapping (got {short_repr(data)})")
         )
     try:
         config = ScenarioConfig.model_validate(data)

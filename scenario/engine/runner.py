@@ -6,6 +6,9 @@ streams (:mod:`scenario.engine.rng`), so results are identical for any worker co
 whose model call raises is re-run one replication at a time; the replications that still
 raise, or return a non-finite outcome, are recorded as failures (index and message) and
 their outcomes are NaN. The run always finishes and reports how many failed.
+
+One block is run by :mod:`scenario.engine.blocks`; this module checks the arguments, plans
+the blocks, runs them serially or on an executor, and assembles the :class:`Results`.
 """
 
 from __future__ import annotations
@@ -14,23 +17,20 @@ import datetime as dt
 import difflib
 import math
 import os
-import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-from scenario.config.distributions import sample
 from scenario.config.locations import issue_at
 from scenario.config.schema import MAX_REPLICATIONS, ScenarioConfig
+from scenario.engine.blocks import BlockResult, Plan, run_block, run_task
 from scenario.engine.executors import make_executor
 from scenario.engine.manifest import build_manifest
-from scenario.engine.rng import model_rng, parameter_rng
-from scenario.errors import ConfigError, ConfigIssue, EngineError, ModelError
-from scenario.models.protocol import Block, BlockOutput, Model
+from scenario.errors import ConfigError, ConfigIssue, EngineError
+from scenario.models.protocol import Model
 from scenario.models.registry import default_registry
 from scenario.results import Failure, OutcomeMeta, Results
 
@@ -38,28 +38,6 @@ __all__ = ["ProgressCallback", "check_config", "estimate_memory", "resolve_model
 
 ProgressCallback = Callable[[int, int], None]
 """``progress(done, total)``: replications finished so far and in all."""
-
-
-@dataclass(frozen=True)
-class _Plan:
-    config: ScenarioConfig
-    model: Model
-    n: int
-    seed: int
-    block_size: int
-    keep_series: int
-    specs: dict[str, Any]
-
-
-@dataclass
-class _BlockResult:
-    block: int
-    start: int
-    size: int
-    inputs: dict[str, np.ndarray]
-    outcomes: dict[str, np.ndarray]
-    series: dict[str, np.ndarray]
-    failures: list[Failure]
 
 
 def resolve_model(config: ScenarioConfig, model: Model | None = None) -> Model:
@@ -199,133 +177,172 @@ def _replication_issue(config: ScenarioConfig, from_arg: bool, message: str) -> 
     return ConfigError(issue_at(config, ("run", "replications"), message))
 
 
-def _run_block(plan: _Plan, b: int) -> _BlockResult:
-    start = b * plan.block_size
-    size = min(plan.block_size, plan.n - start)
-    inputs = {
-        name: sample(spec, size, rng=parameter_rng(plan.seed, b, name))
-        for name, spec in plan.specs.items()
-    }
-    keep = max(0, min(size, plan.keep_series - start))
-    model = plan.model
-    names = [o.name for o in model.outcomes]
-    H = plan.config.horizon_days
-    failures: list[Failure] = []
-    try:
-        out = model.simulate(
-            Block(
-                config=plan.config,
-                inputs=inputs,
-                rngs={s: model_rng(plan.seed, b, s) for s in model.streams},
-                n=size,
-                first_index=start,
-                keep_series=keep,
-            )
-        )
-        outcomes, series = _check_output(model, out, size, keep, H)
-    except ModelError:
-        raise
-    except Exception:
-        outcomes = {k: np.full(size, np.nan) for k in names}
-        series = {s.name: np.full((keep, H), np.nan, dtype=np.float32) for s in model.series}
-        for i in range(size):
-            one = {k: v[i : i + 1] for k, v in inputs.items()}
-            try:
-                o1 = model.simulate(
-                    Block(
-                        config=plan.config,
-                        inputs=one,
-                        rngs={s: model_rng(plan.seed, b, s, i) for s in model.streams},
-                        n=1,
-                        first_index=start + i,
-                        keep_series=1 if i < keep else 0,
-                    )
-                )
-                oc, se = _check_output(model, o1, 1, 1 if i < keep else 0, H)
-            except ModelError:
-                raise
-            except Exception as exc:
-                failures.append(_failure(start + i, exc))
-                continue
-            for k in names:
-                outcomes[k][i] = oc[k][0]
-            for k, arr in se.items():
-                if i < keep and k in series:
-                    series[k][i] = arr[0]
-    # Non-finite outcomes are failures too.
-    bad = np.zeros(size, dtype=bool)
-    for k in names:
-        bad |= ~np.isfinite(outcomes[k])
-    already = {f.index for f in failures}
-    for i in np.flatnonzero(bad).tolist():
-        idx = start + i
-        if idx in already:
-            continue
-        which = [k for k in names if not np.isfinite(outcomes[k][i])]
-        failures.append(
-            Failure(
-                index=idx,
-                error="NonFiniteOutcome",
-                message=f"outcome(s) {', '.join(which)} not finite",
-            )
-        )
-        for k in names:
-            outcomes[k][i] = np.nan
-    failures.sort(key=lambda f: f.index)
-    return _BlockResult(b, start, size, inputs, outcomes, series, failures)
-
-
-def _failure(index: int, exc: BaseException) -> Failure:
-    tb = traceback.extract_tb(exc.__traceback__)
-    where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
-    return Failure(index=index, error=type(exc).__name__, message=f"{exc}{where}")
-
-
-def _check_output(
-    model: Model, out: Any, size: int, keep: int, horizon: int
-) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    if not isinstance(out, BlockOutput):
-        raise ModelError(
-            f"model {model.name!r}: simulate() must return a BlockOutput "
-            f"(got {type(out).__name__})"
-        )
-    outcomes: dict[str, np.ndarray] = {}
-    for info in model.outcomes:
-        if info.name not in out.outcomes:
-            raise ModelError(f"model {model.name!r}: outcome {info.name!r} missing from output")
-        arr = np.asarray(out.outcomes[info.name], dtype=np.float64)
-        if arr.shape != (size,):
-            raise ModelError(
-                f"model {model.name!r}: outcome {info.name!r} must have shape ({size},) "
-                f"(got {arr.shape})"
-            )
-        outcomes[info.name] = arr
-    extra = set(out.outcomes) - {o.name for o in model.outcomes}
-    if extra:
-        raise ModelError(f"model {model.name!r}: undeclared outcome(s) {sorted(extra)}")
-    series: dict[str, np.ndarray] = {}
-    if keep:
-        for s in model.series:
-            if s.name not in out.series:
-                continue
-            arr = np.asarray(out.series[s.name], dtype=np.float32)
-            if arr.shape != (keep, horizon):
-                raise ModelError(
-                    f"model {model.name!r}: series {s.name!r} must have shape "
-                    f"({keep}, {horizon}) (got {arr.shape})"
-                )
-            series[s.name] = arr
-    return outcomes, series
-
-
-def _run_task(plan: _Plan, blocks: Sequence[int]) -> list[_BlockResult]:
-    return [_run_block(plan, b) for b in blocks]
-
-
 def _chunks(n_blocks: int, n_tasks: int) -> Iterator[range]:
     per = math.ceil(n_blocks / max(n_tasks, 1))
     for lo in range(0, n_blocks, per):
         yield range(lo, min(lo + per, n_blocks))
+
+
+def _check_arguments(
+    config: ScenarioConfig,
+    model: Model,
+    replications: int | None,
+    seed: int | None,
+    workers: int | None,
+) -> tuple[int, int, int]:
+    """``(replications, seed, workers)`` to run with, after checking each and the memory
+    the replications need."""
+    from_arg = replications is not None
+    n = config.run.replications if replications is None else replications
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_REPLICATIONS:
+        raise _replication_issue(
+            config, from_arg, f"must be an integer in [1, {MAX_REPLICATIONS:,}] (got {n!r})"
+        )
+    need = estimate_memory(config, model, n)
+    avail = _available_memory()
+    if need > 0.8 * avail:
+        raise _replication_issue(
+            config,
+            from_arg,
+            f"{n:,} replications need about {need / 2**30:.1f} GiB for outcomes, inputs and "
+            f"series, but only {avail / 2**30:.1f} GiB is available; lower the replications "
+            f"or run.series_replications (got {n})",
+        )
+    s = config.run.seed if seed is None else seed
+    if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**63:
+        raise EngineError(f"seed must be an integer in [0, 2**63) (got {s!r})")
+    w = 1 if workers is None else workers
+    if isinstance(w, bool) or not isinstance(w, int) or w < 1:
+        raise EngineError(f"workers must be a positive integer (got {workers!r})")
+    return n, s, w
+
+
+def _make_plan(config: ScenarioConfig, model: Model, n: int, seed: int) -> Plan:
+    """What every block needs: the model, sizes, seed and the specs of its parameters."""
+    declared_keys = {p.key for p in model.parameters}
+    return Plan(
+        config=config,
+        model=model,
+        n=n,
+        seed=seed,
+        block_size=config.run.block_size,
+        keep_series=min(n, config.run.series_replications),
+        specs={k: v for k, v in config.flat_parameters().items() if k in declared_keys},
+    )
+
+
+@dataclass
+class _Collected:
+    """The run's arrays, filled in block by block (in any order)."""
+
+    outcomes: dict[str, np.ndarray]
+    inputs: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    failures: list[Failure]
+    done: int = 0
+
+    @classmethod
+    def empty(cls, plan: Plan) -> _Collected:
+        n, horizon = plan.n, plan.config.horizon_days
+        return cls(
+            outcomes={o.name: np.empty(n) for o in plan.model.outcomes},
+            inputs={k: np.empty(n) for k in plan.specs},
+            series={
+                x.name: np.full((plan.keep_series, horizon), np.nan, np.float32)
+                for x in plan.model.series
+            },
+            failures=[],
+        )
+
+    def add(self, res: BlockResult) -> None:
+        sl = slice(res.start, res.start + res.size)
+        for k in self.outcomes:
+            self.outcomes[k][sl] = res.outcomes[k]
+        for k in self.inputs:
+            self.inputs[k][sl] = res.inputs[k]
+        for k, arr in res.series.items():
+            self.series[k][res.start : res.start + arr.shape[0]] = arr
+        self.failures.extend(res.failures)
+        self.done += res.size
+
+
+def _execute(
+    plan: Plan,
+    workers: int,
+    executor: Executor | None,
+    progress: ProgressCallback | None,
+) -> _Collected:
+    """Run every block, serially or as tasks on an executor, and collect the results."""
+    acc = _Collected.empty(plan)
+    n_blocks = math.ceil(plan.n / plan.block_size)
+    own_pool = executor is None and workers > 1
+    pool = make_executor(workers) if own_pool else executor
+    try:
+        if pool is None:
+            for b in range(n_blocks):
+                acc.add(run_block(plan, b))
+                if progress is not None:
+                    progress(acc.done, plan.n)
+        else:
+            tasks = 4 * (workers if executor is None else max(os.cpu_count() or 1, 1))
+            futures: list[Future[list[BlockResult]]] = [
+                pool.submit(run_task, plan, list(chunk)) for chunk in _chunks(n_blocks, tasks)
+            ]
+            for fut in futures:
+                for res in fut.result():
+                    acc.add(res)
+                if progress is not None:
+                    progress(acc.done, plan.n)
+    except BrokenProcessPool as exc:
+        raise EngineError(
+            f"a worker process died during the run ({exc}); nothing was returned. "
+            "Re-run with workers=1 to see the model's own error."
+        ) from None
+    finally:
+        if own_pool and pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    acc.failures.sort(key=lambda f: f.index)
+    return acc
+
+
+def _assemble(
+    plan: Plan,
+    acc: _Collected,
+    *,
+    workers: int,
+    notes: list[str],
+    started: dt.datetime,
+    finished: dt.datetime,
+) -> Results:
+    """The :class:`Results` of a finished run, with its manifest."""
+    config, mdl = plan.config, plan.model
+    dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
+    manifest = build_manifest(
+        config,
+        model_name=mdl.name,
+        outcomes=[o.model_dump() for o in mdl.outcomes],
+        series=[x.model_dump() for x in mdl.series],
+        n=plan.n,
+        seed=plan.seed,
+        workers=workers,
+        started=started,
+        finished=finished,
+        n_failures=len(acc.failures),
+        notes=notes,
+    )
+    return Results(
+        config=config,
+        outcomes=acc.outcomes,
+        inputs=acc.inputs,
+        series=acc.series if plan.keep_series else {},
+        dates=dates,
+        failures=tuple(acc.failures),
+        manifest=manifest,
+        outcome_info=tuple(
+            OutcomeMeta(name=o.name, unit=o.unit, description=o.description, direction=o.direction)
+            for o in mdl.outcomes
+        ),
+    )
 
 
 def run(
@@ -379,113 +396,9 @@ def run(
         )
     mdl = resolve_model(config, model)
     notes = check_config(config, mdl)
-    from_arg = replications is not None
-    n = config.run.replications if replications is None else replications
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_REPLICATIONS:
-        raise _replication_issue(
-            config, from_arg, f"must be an integer in [1, {MAX_REPLICATIONS:,}] (got {n!r})"
-        )
-    need = estimate_memory(config, mdl, n)
-    avail = _available_memory()
-    if need > 0.8 * avail:
-        raise _replication_issue(
-            config,
-            from_arg,
-            f"{n:,} replications need about {need / 2**30:.1f} GiB for outcomes, inputs and "
-            f"series, but only {avail / 2**30:.1f} GiB is available; lower the replications "
-            f"or run.series_replications (got {n})",
-        )
-    s = config.run.seed if seed is None else seed
-    if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**63:
-        raise EngineError(f"seed must be an integer in [0, 2**63) (got {s!r})")
-    w = 1 if workers is None else workers
-    if isinstance(w, bool) or not isinstance(w, int) or w < 1:
-        raise EngineError(f"workers must be a positive integer (got {workers!r})")
-
-    declared_keys = {p.key for p in mdl.parameters}
-    plan = _Plan(
-        config=config,
-        model=mdl,
-        n=n,
-        seed=s,
-        block_size=config.run.block_size,
-        keep_series=min(n, config.run.series_replications),
-        specs={k: v for k, v in config.flat_parameters().items() if k in declared_keys},
-    )
+    n, s, w = _check_arguments(config, mdl, replications, seed, workers)
+    plan = _make_plan(config, mdl, n, s)
     started = dt.datetime.now(dt.UTC)
-    n_blocks = math.ceil(n / plan.block_size)
-    names = [o.name for o in mdl.outcomes]
-    outcomes = {k: np.empty(n) for k in names}
-    inputs = {k: np.empty(n) for k in plan.specs}
-    keep = plan.keep_series
-    series = {x.name: np.full((keep, config.horizon_days), np.nan, np.float32) for x in mdl.series}
-    failures: list[Failure] = []
-    done = 0
-
-    def collect(res: _BlockResult) -> None:
-        nonlocal done
-        sl = slice(res.start, res.start + res.size)
-        for k in names:
-            outcomes[k][sl] = res.outcomes[k]
-        for k in plan.specs:
-            inputs[k][sl] = res.inputs[k]
-        for k, arr in res.series.items():
-            series[k][res.start : res.start + arr.shape[0]] = arr
-        failures.extend(res.failures)
-        done += res.size
-
-    own_pool = executor is None and w > 1
-    pool = make_executor(w) if own_pool else executor
-    try:
-        if pool is None:
-            for b in range(n_blocks):
-                collect(_run_block(plan, b))
-                if progress is not None:
-                    progress(done, n)
-        else:
-            tasks = 4 * (w if executor is None else max(os.cpu_count() or 1, 1))
-            futures: list[Future[list[_BlockResult]]] = [
-                pool.submit(_run_task, plan, list(chunk)) for chunk in _chunks(n_blocks, tasks)
-            ]
-            for fut in futures:
-                for res in fut.result():
-                    collect(res)
-                if progress is not None:
-                    progress(done, n)
-    except BrokenProcessPool as exc:
-        raise EngineError(
-            f"a worker process died during the run ({exc}); nothing was returned. "
-            "Re-run with workers=1 to see the model's own error."
-        ) from None
-    finally:
-        if own_pool and pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    failures.sort(key=lambda f: f.index)
+    acc = _execute(plan, w, executor, progress)
     finished = dt.datetime.now(dt.UTC)
-    dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
-    manifest = build_manifest(
-        config,
-        model_name=mdl.name,
-        outcomes=[o.model_dump() for o in mdl.outcomes],
-        series=[x.model_dump() for x in mdl.series],
-        n=n,
-        seed=s,
-        workers=w,
-        started=started,
-        finished=finished,
-        n_failures=len(failures),
-        notes=notes,
-    )
-    return Results(
-        config=config,
-        outcomes=outcomes,
-        inputs=inputs,
-        series=series if keep else {},
-        dates=dates,
-        failures=tuple(failures),
-        manifest=manifest,
-        outcome_info=tuple(
-            OutcomeMeta(name=o.name, unit=o.unit, description=o.description, direction=o.direction)
-            for o in mdl.outcomes
-        ),
-    )
+    return _assemble(plan, acc, workers=w, notes=notes, started=started, finished=finished)

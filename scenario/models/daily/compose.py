@@ -30,7 +30,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from scenario.config.levers import Lever
-from scenario.config.schema import ScenarioConfig
+from scenario.config.schema import Policy, ScenarioConfig
 from scenario.errors import ModelError
 from scenario.models.daily.activation import lever_name
 from scenario.models.daily.context import BlockState, SubmodelContext
@@ -350,8 +350,13 @@ class DailyModel:
         self._lever_names = {
             sm.name: tuple(dict.fromkeys(lever_name(lv) for lv in sm.levers)) for sm in submodels
         }
+        builtin = set(Policy.model_fields)
         self.levers: tuple[str, ...] = tuple(
-            dict.fromkeys(f"policy.{lv}" for sm in submodels for lv in self._lever_names[sm.name])
+            dict.fromkeys(
+                f"policy.{lv}" if lv in builtin else f"policy.added.{lv}"
+                for sm in submodels
+                for lv in self._lever_names[sm.name]
+            )
         )
         self.outcomes: tuple[OutcomeInfo, ...] = tuple(o for sm in submodels for o in sm.outcomes)
         self.series: tuple[SeriesInfo, ...] = tuple(s for sm in submodels for s in sm.series)

@@ -1,0 +1,182 @@
+"""Running one block of replications: sampling its inputs, calling the model, failures.
+
+A block ``b`` of a :class:`Plan` covers replications ``b*B .. min((b+1)*B, n)-1`` and draws
+only from its own streams (:mod:`scenario.engine.rng`). :func:`run_block` calls the model
+once for the whole block; if that call raises, it re-runs the block one replication at a
+time, and the replications that still raise, or return a non-finite outcome, become
+failures (index and message) with NaN outcomes. A model that breaks the protocol (wrong
+output type or shapes, undeclared outcomes) raises :class:`~scenario.errors.ModelError`.
+
+:func:`run_task` runs a few blocks in one executor task; it and :class:`Plan` are pickled
+to worker processes. :func:`scenario.engine.runner.run` plans the blocks and collects them.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from scenario.config.distributions import sample
+from scenario.config.schema import ScenarioConfig
+from scenario.engine.rng import model_rng, parameter_rng
+from scenario.errors import ModelError
+from scenario.models.protocol import Block, BlockOutput, Model
+from scenario.results import Failure
+
+__all__ = ["BlockResult", "Plan", "run_block", "run_task"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything a block needs: config, model, sizes, seed and the parameter specs."""
+
+    config: ScenarioConfig
+    model: Model
+    n: int
+    seed: int
+    block_size: int
+    keep_series: int
+    specs: dict[str, Any]
+
+
+@dataclass
+class BlockResult:
+    """One block's sampled inputs, outcomes, kept series and failures."""
+
+    block: int
+    start: int
+    size: int
+    inputs: dict[str, np.ndarray]
+    outcomes: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    failures: list[Failure]
+
+
+def run_block(plan: Plan, b: int) -> BlockResult:
+    """Run block ``b`` of ``plan`` (see module docstring)."""
+    start = b * plan.block_size
+    size = min(plan.block_size, plan.n - start)
+    inputs = {
+        name: sample(spec, size, rng=parameter_rng(plan.seed, b, name))
+        for name, spec in plan.specs.items()
+    }
+    keep = max(0, min(size, plan.keep_series - start))
+    model = plan.model
+    names = [o.name for o in model.outcomes]
+    H = plan.config.horizon_days
+    failures: list[Failure] = []
+    try:
+        out = model.simulate(
+            Block(
+                config=plan.config,
+                inputs=inputs,
+                rngs={s: model_rng(plan.seed, b, s) for s in model.streams},
+                n=size,
+                first_index=start,
+                keep_series=keep,
+            )
+        )
+        outcomes, series = _check_output(model, out, size, keep, H)
+    except ModelError:
+        raise
+    except Exception:
+        outcomes = {k: np.full(size, np.nan) for k in names}
+        series = {s.name: np.full((keep, H), np.nan, dtype=np.float32) for s in model.series}
+        for i in range(size):
+            one = {k: v[i : i + 1] for k, v in inputs.items()}
+            try:
+                o1 = model.simulate(
+                    Block(
+                        config=plan.config,
+                        inputs=one,
+                        rngs={s: model_rng(plan.seed, b, s, i) for s in model.streams},
+                        n=1,
+                        first_index=start + i,
+                        keep_series=1 if i < keep else 0,
+                    )
+                )
+                oc, se = _check_output(model, o1, 1, 1 if i < keep else 0, H)
+            except ModelError:
+                raise
+            except Exception as exc:
+                failures.append(_failure(start + i, exc))
+                continue
+            for k in names:
+                outcomes[k][i] = oc[k][0]
+            for k, arr in se.items():
+                if i < keep and k in series:
+                    series[k][i] = arr[0]
+    # Non-finite outcomes are failures too.
+    bad = np.zeros(size, dtype=bool)
+    for k in names:
+        bad |= ~np.isfinite(outcomes[k])
+    already = {f.index for f in failures}
+    for i in np.flatnonzero(bad).tolist():
+        idx = start + i
+        if idx in already:
+            continue
+        which = [k for k in names if not np.isfinite(outcomes[k][i])]
+        failures.append(
+            Failure(
+                index=idx,
+                error="NonFiniteOutcome",
+                message=f"outcome(s) {', '.join(which)} not finite",
+            )
+        )
+        for k in names:
+            outcomes[k][i] = np.nan
+    failures.sort(key=lambda f: f.index)
+    return BlockResult(b, start, size, inputs, outcomes, series, failures)
+
+
+def _failure(index: int, exc: BaseException) -> Failure:
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" at {os.path.basename(tb[-1].filename)}:{tb[-1].lineno}" if tb else ""
+    return Failure(index=index, error=type(exc).__name__, message=f"{exc}{where}")
+
+
+def _check_output(
+    model: Model, out: Any, size: int, keep: int, horizon: int
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    if not isinstance(out, BlockOutput):
+        raise ModelError(
+            f"model {model.name!r}: simulate() must return a BlockOutput "
+            f"(got {type(out).__name__})"
+        )
+    outcomes: dict[str, np.ndarray] = {}
+    for info in model.outcomes:
+        if info.name not in out.outcomes:
+            raise ModelError(f"model {model.name!r}: outcome {info.name!r} missing from output")
+        arr = np.asarray(out.outcomes[info.name], dtype=np.float64)
+        if arr.shape != (size,):
+            raise ModelError(
+                f"model {model.name!r}: outcome {info.name!r} must have shape ({size},) "
+                f"(got {arr.shape})"
+            )
+        outcomes[info.name] = arr
+    extra = set(out.outcomes) - {o.name for o in model.outcomes}
+    if extra:
+        raise ModelError(f"model {model.name!r}: undeclared outcome(s) {sorted(extra)}")
+    series: dict[str, np.ndarray] = {}
+    if keep:
+        for s in model.series:
+            if s.name not in out.series:
+                continue
+            arr = np.asarray(out.series[s.name], dtype=np.float32)
+            if arr.shape != (keep, horizon):
+                raise ModelError(
+                    f"model {model.name!r}: series {s.name!r} must have shape "
+                    f"({keep}, {horizon}) (got {arr.shape})"
+                )
+            series[s.name] = arr
+    return outcomes, series
+
+
+def run_task(plan: Plan, blocks: Sequence[int]) -> list[BlockResult]:
+    """Run ``blocks`` of ``plan`` in order: one executor task."""
+    return [run_block(plan, b) for b in blocks]
