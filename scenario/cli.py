@@ -16,13 +16,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from scenario.cli_common import (
+    ConfigArg,
+    SetOpt,
+    app,
+    summary_table,
+)
+from scenario.cli_common import err as _err
+from scenario.cli_common import fail as _fail
+from scenario.cli_common import load as _load
+from scenario.cli_common import out as _out
+from scenario.cli_common import print_error as _print_error
 from scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
-
-    from scenario.analysis.summary import OutcomeSummary
     from scenario.config.schema import ScenarioConfig
     from scenario.results import Results
 
@@ -30,114 +37,6 @@ if TYPE_CHECKING:
 # commands, so ``scenario --help`` only pays for typer.
 
 __all__ = ["app", "main"]
-
-app = typer.Typer(
-    name="scenario",
-    help=(
-        "Distributions of outcomes for South Korea's policy options on North Korea's "
-        "deployment to Kursk. Configs are YAML files; see README.md."
-    ),
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-@functools.cache
-def _out() -> Console:
-    from rich.console import Console
-
-    return Console(width=None if sys.stdout.isatty() else 220)
-
-
-@functools.cache
-def _err() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, width=None if sys.stderr.isatty() else 220)
-
-
-ConfigArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--set",
-        help="Override a key after merging, as dotted.key=value (YAML value). Repeatable.",
-        show_default=False,
-    ),
-]
-
-
-def _print_error(text: str) -> None:
-    """Print ``error: LINE`` per line of ``text`` on stderr, as is (no markup, no wrapping)."""
-    for line in text.splitlines():
-        _err().print(f"error: {line}", markup=False, highlight=False, emoji=False, soft_wrap=True)
-
-
-def _fail(exc: ScenarioError) -> typer.Exit:
-    _print_error(str(exc))
-    return typer.Exit(code=1)
-
-
-def _fmt(x: float) -> str:
-    if x != x:  # NaN
-        return "nan"
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 10:
-        return f"{x:.1f}"
-    if ax >= 0.01 or ax == 0:
-        return f"{x:.3f}".rstrip("0").rstrip(".")
-    return f"{x:.2e}"
-
-
-def summary_table(rows: list[OutcomeSummary], title: str = "") -> Table:
-    """A rich table of outcome summaries (point estimates with 95 % intervals).
-
-    Parameters
-    ----------
-    rows : list of OutcomeSummary
-        From :func:`scenario.analysis.summary.summarize_results`.
-    title : str
-        Table title; none if empty.
-
-    Returns
-    -------
-    rich.table.Table
-    """
-    from rich.table import Table
-
-    table = Table(title=title or None, show_lines=False, header_style="bold")
-    table.add_column("outcome", no_wrap=True)
-    table.add_column("unit")
-    table.add_column("mean [95% CI]", justify="right")
-    table.add_column("sd", justify="right")
-    table.add_column("p5", justify="right")
-    table.add_column("p50 [95% CI]", justify="right")
-    table.add_column("p95", justify="right")
-    table.add_column("min", justify="right")
-    table.add_column("max", justify="right")
-    for s in rows:
-        table.add_row(
-            s.name,
-            s.unit,
-            f"{_fmt(s.mean)} [{_fmt(s.mean_lo)}, {_fmt(s.mean_hi)}]",
-            _fmt(s.sd),
-            _fmt(s.p5),
-            f"{_fmt(s.p50)} [{_fmt(s.p50_lo)}, {_fmt(s.p50_hi)}]",
-            _fmt(s.p95),
-            _fmt(s.min),
-            _fmt(s.max),
-        )
-    return table
-
-
-def _load(path: Path, sets: list[str] | None) -> ScenarioConfig:
-    from scenario.config.loader import load_config
-
-    return load_config(path, overrides=sets or [])
 
 
 @app.command()
@@ -412,6 +311,16 @@ def _root(
 ) -> None:
     """Distributions of outcomes for South Korea's policy options on North Korea's deployment
     to Kursk."""
+
+
+def _register_commands() -> None:
+    """Add the analysis commands (compare, sensitivity, voi, discover, ...)."""
+    from scenario.commands import register_all
+
+    register_all()
+
+
+_register_commands()
 
 
 def main() -> None:
