@@ -1,0 +1,3 @@
+"""The `scenario voi` command (see scenario.analysis)."""
+
+from __future__ import annotations
