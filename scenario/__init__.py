@@ -23,8 +23,15 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from scenario.analysis.compare import Comparison, compare_options
+    from scenario.analysis.discovery import Discovery, discover
+    from scenario.analysis.global_sensitivity import morris, sobol
+    from scenario.analysis.robustness import Robustness, robustness
+    from scenario.analysis.sensitivity import sensitivity, tornado
     from scenario.analysis.summary import OutcomeSummary
     from scenario.analysis.summary import summarize_results as summarize
+    from scenario.analysis.sweep import Sweep, run_sweep
+    from scenario.analysis.voi import voi
     from scenario.config.levers import Lever, register_lever
     from scenario.config.loader import load_config
     from scenario.config.schema import ScenarioConfig, json_schema
@@ -58,7 +65,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Block",
     "BlockOutput",
+    "Comparison",
     "ConfigError",
+    "Discovery",
     "EngineError",
     "Failure",
     "Lever",
@@ -69,26 +78,50 @@ __all__ = [
     "ParameterInfo",
     "Results",
     "ResultsError",
+    "Robustness",
     "ScenarioConfig",
     "ScenarioError",
     "SeriesInfo",
+    "Sweep",
     "__version__",
+    "compare_options",
     "default_registry",
+    "discover",
     "get_model",
     "json_schema",
     "load_config",
     "load_results",
+    "morris",
     "register_lever",
     "register_model",
     "register_submodel",
+    "robustness",
     "run",
     "run_submodel",
+    "run_sweep",
+    "sensitivity",
+    "sobol",
     "summarize",
+    "tornado",
+    "voi",
 ]
 
 # Public name -> (module, attribute): imported on first access.
 _LAZY: dict[str, tuple[str, str]] = {
     "Block": ("scenario.models.protocol", "Block"),
+    "Comparison": ("scenario.analysis.compare", "Comparison"),
+    "Discovery": ("scenario.analysis.discovery", "Discovery"),
+    "Robustness": ("scenario.analysis.robustness", "Robustness"),
+    "Sweep": ("scenario.analysis.sweep", "Sweep"),
+    "compare_options": ("scenario.analysis.compare", "compare_options"),
+    "discover": ("scenario.analysis.discovery", "discover"),
+    "morris": ("scenario.analysis.global_sensitivity", "morris"),
+    "robustness": ("scenario.analysis.robustness", "robustness"),
+    "run_sweep": ("scenario.analysis.sweep", "run_sweep"),
+    "sensitivity": ("scenario.analysis.sensitivity", "sensitivity"),
+    "sobol": ("scenario.analysis.global_sensitivity", "sobol"),
+    "tornado": ("scenario.analysis.sensitivity", "tornado"),
+    "voi": ("scenario.analysis.voi", "voi"),
     "BlockOutput": ("scenario.models.protocol", "BlockOutput"),
     "ConfigError": ("scenario.errors", "ConfigError"),
     "EngineError": ("scenario.errors", "EngineError"),

@@ -24,6 +24,7 @@ from scenario.cli_common import (
 )
 from scenario.cli_common import err as _err
 from scenario.cli_common import fail as _fail
+from scenario.cli_common import fmt as _fmt
 from scenario.cli_common import load as _load
 from scenario.cli_common import out as _out
 from scenario.cli_common import print_error as _print_error
@@ -62,19 +63,91 @@ def run(
         bool, typer.Option("--overwrite", help="Replace earlier results in --out.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    precision: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--precision",
+            help="Add blocks until the 95% CI half-width of OUTCOME's mean is at most H, "
+            "as OUTCOME=H. Repeatable; not with -n.",
+            show_default=False,
+        ),
+    ] = None,
+    max_replications: Annotated[
+        int | None,
+        typer.Option("--max-replications", help="Cap of a --precision run (default 100 blocks)."),
+    ] = None,
 ) -> None:
     """Run a scenario and print its outcome distributions."""
     try:
         cfg = _load(config, sets)
         _refuse_occupied(out, overwrite)
+        if cfg.sweep:  # one summary table per point of the sweep
+            from scenario.commands.compare import print_sweep_run
+
+            print_sweep_run(
+                cfg,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                save_to=out,
+                overwrite=overwrite,
+            )
+            return
         results = _run_with_progress(
-            cfg, replications=replications, seed=seed, workers=workers, quiet=quiet
+            cfg,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            quiet=quiet,
+            precision=_precision_targets(precision),
+            max_replications=max_replications,
         )
         if out is not None:
             results.save(out, overwrite=overwrite)
     except ScenarioError as exc:
         raise _fail(exc) from None
     _print_report(cfg, results, out)
+    _print_precision(results)
+
+
+def _precision_targets(items: list[str] | None) -> dict[str, float] | None:
+    """``--precision OUTCOME=H`` options as ``{outcome: H}`` (None if there are none)."""
+    from scenario.errors import EngineError
+
+    if not items:
+        return None
+    targets: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            targets[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise EngineError(
+                f"--precision must be OUTCOME=HALF_WIDTH, e.g. nk_casualties=50 (got {item!r})"
+            )
+    return targets
+
+
+def _print_precision(results: Results) -> None:
+    """For a --precision run: each target, the half-width reached, and the replications."""
+    report = results.manifest.get("precision")
+    if not report:
+        return
+    say = functools.partial(_out().print, markup=False, highlight=False)
+    for name, row in report.items():
+        verdict = "met" if row["met"] else "NOT met"
+        say(
+            f"precision {name}: 95% CI half-width {_fmt(row['half_width'])} "
+            f"(target {row['target']:g}): {verdict}"
+        )
+    met = all(row["met"] for row in report.values())
+    say(
+        f"replications used: {results.replications:,} of at most "
+        f"{results.manifest['max_replications']:,}"
+        + ("" if met else "; raise --max-replications or loosen --precision")
+    )
 
 
 def _refuse_occupied(out: Path | None, overwrite: bool) -> None:
@@ -91,7 +164,14 @@ def _refuse_occupied(out: Path | None, overwrite: bool) -> None:
 
 
 def _run_with_progress(
-    cfg: ScenarioConfig, *, replications: int | None, seed: int | None, workers: int, quiet: bool
+    cfg: ScenarioConfig,
+    *,
+    replications: int | None,
+    seed: int | None,
+    workers: int,
+    quiet: bool,
+    precision: dict[str, float] | None = None,
+    max_replications: int | None = None,
 ) -> Results:
     """Run ``cfg``, with a transient progress bar on stderr when it is a terminal."""
     from rich.progress import (
@@ -121,7 +201,13 @@ def _run_with_progress(
             bar.update(task, completed=done, total=total)
 
         return run_scenario(
-            cfg, replications=replications, seed=seed, workers=workers, progress=progress
+            cfg,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            progress=progress,
+            precision=precision,
+            max_replications=max_replications,
         )
 
 
@@ -171,6 +257,11 @@ def validate(
         try:
             cfg = _load(path, sets)
             check_config(cfg, resolve_model(cfg))
+            if cfg.sweep:  # every point's values, as the run will see them
+                from scenario.analysis.sweep import sweep_configs
+
+                for _, point in sweep_configs(cfg):
+                    check_config(point, resolve_model(point))
         except ScenarioError as exc:
             failed = True
             _print_error(str(exc))

@@ -165,6 +165,13 @@ class Results:
         """Number of failed replications."""
         return len(self.failures)
 
+    @property
+    def design_columns(self) -> tuple[str, ...]:
+        """Inputs that came from a design (``run(config, design=...)``), sorted; the
+        other inputs were sampled. Empty for a plain run (or results saved before designs
+        were recorded)."""
+        return tuple(str(c) for c in self.manifest.get("design_columns", ()))
+
     def outcome(self, name: str) -> np.ndarray:
         """One outcome column (NaN where the replication failed)."""
         try:

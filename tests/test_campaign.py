@@ -23,10 +23,16 @@ GOLDEN = json.loads((ROOT / "tests" / "data" / "golden_outcomes.json").read_text
 @pytest.mark.parametrize("path", CONFIGS, ids=lambda p: str(p.relative_to(ROOT / "configs")))
 def test_every_config_loads_and_runs(path: Path) -> None:
     cfg = scenario.load_config(path, overrides=["run.series_replications=20"])
-    res = scenario.run(cfg, replications=200, seed=1)
-    assert res.n_failed == 0
-    for name, values in res.outcomes.items():
-        assert np.all(np.isfinite(values)), name
+    if cfg.sweep:  # a sweep config runs every point (scenario.run refuses it)
+        from scenario.analysis.sweep import run_sweep
+
+        runs = [r for _, r in run_sweep(cfg, replications=200, seed=1).points]
+    else:
+        runs = [scenario.run(cfg, replications=200, seed=1)]
+    for res in runs:
+        assert res.n_failed == 0
+        for name, values in res.outcomes.items():
+            assert np.all(np.isfinite(values)), name
 
 
 def test_campaign_declares_every_submodel() -> None:

@@ -196,3 +196,249 @@ def test_user_error_exits_1_without_traceback(tmp_path: Path) -> None:
 def test_version() -> None:
     res = runner.invoke(app, ["--version"])
     assert res.exit_code == 0 and res.output.startswith("scenario ")
+
+
+# --- scenario discover ------------------------------------------------------------------------
+
+MSAM = str(ROOT / "configs" / "options" / "msam.yaml")
+
+
+@pytest.fixture(scope="module")
+def msam_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("discover") / "msam"
+    res = runner.invoke(app, ["run", MSAM, "-n", "1000", "--seed", "1", "-q", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    return out
+
+
+def test_discover_prints_the_box_and_the_sentence(msam_results: Path) -> None:
+    res = runner.invoke(
+        app, ["discover", str(msam_results), "--outcome", "ad_leakers", "--above", "1700"]
+    )
+    assert res.exit_code == 0, res.output
+    for word in ("restricted inputs", "quasi-p", "coverage", "density", "mass", "pasted"):
+        assert word in res.output
+    assert "ad_leakers is above 1,700 in " in res.output
+    assert "air_defence.drone_per_day" in res.output  # drones drive leakers under M-SAM
+    assert "peeling trajectory (" not in res.output
+    res = runner.invoke(
+        app,
+        [
+            "discover",
+            str(msam_results),
+            "--outcome",
+            "ad_leakers",
+            "--above",
+            "1700",
+            "--trajectory",
+            "--inputs",
+            "air_defence.drone_per_day,air_defence.ua_channels",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "peeling trajectory (" in res.output and "*" in res.output
+    assert "ground." not in res.output
+
+
+def test_discover_runs_a_config_first() -> None:
+    res = runner.invoke(
+        app,
+        [
+            "discover",
+            MSAM,
+            "-n",
+            "500",
+            "--seed",
+            "2",
+            "--outcome",
+            "ad_leakers",
+            "--below",
+            "500",
+            "--inputs",
+            "air_defence.drone_per_day,air_defence.ua_resupply_per_day",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "msam: 500 replications (seed 2" in res.output
+    assert "ad_leakers is below 500 in " in res.output
+
+
+def test_discover_tables_fit_80_columns(msam_results: Path) -> None:
+    from rich.console import Console
+
+    from scenario.analysis import discover
+    from scenario.commands.discover import box_table, trajectory_table
+    from scenario.results import load_results
+
+    found = discover(load_results(msam_results), "ad_leakers", above=1000)
+    assert found.box.restrictions
+    texts = []
+    for table in (box_table(found), trajectory_table(found)):
+        console = Console(width=80, record=True)
+        console.print(table)
+        texts.append(console.export_text())
+        assert max(len(line) for line in texts[-1].splitlines()) <= 80
+    assert all(r.input in texts[0] for r in found.box.restrictions)  # names are not cut
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["--outcome", "ad_leakrs", "--above", "1"],
+            "no outcome 'ad_leakrs'; did you mean 'ad_leakers'?",
+        ),
+        (["--outcome", "ad_leakers"], "give exactly one of --above T or --below T (got neither)"),
+        (
+            ["--outcome", "ad_leakers", "--above", "1", "--below", "2"],
+            "(got both, --above 1.0 --below 2.0)",
+        ),
+        (
+            ["--outcome", "ad_leakers", "--above", "1e9"],
+            "no replication of 1,000 is above 1,000,000,000",
+        ),
+        (
+            ["--outcome", "ad_leakers", "--above", "1", "-n", "5"],
+            "-n, --seed and --set apply to a config file",
+        ),
+        (
+            ["--outcome", "ad_leakers", "--above", "1", "--inputs", "air_defence.dron"],
+            "did you mean 'air_defence.",
+        ),
+    ],
+)
+def test_discover_user_mistakes_are_one_line(
+    msam_results: Path, args: list[str], error: str
+) -> None:
+    res = runner.invoke(app, ["discover", str(msam_results), *args])
+    assert res.exit_code == 1
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("error: ")
+    assert error in res.stderr and "Traceback" not in res.output
+
+
+def test_discover_refuses_a_directory_without_results(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["discover", str(tmp_path), "--outcome", "x", "--above", "1"])
+    assert res.exit_code == 1
+    assert (
+        res.stderr
+        == f"error: {tmp_path} holds no manifest.json: not a scenario results directory\n"
+    )
+    res = runner.invoke(
+        app, ["discover", str(tmp_path / "nope"), "--outcome", "x", "--above", "1"]
+    )
+    assert res.exit_code == 1 and "no such results directory or config file" in res.stderr
+
+
+def test_discover_help() -> None:
+    res = runner.invoke(app, ["discover", "--help"])
+    assert res.exit_code == 0
+    for option in ("--outcome", "--above", "--below", "--inputs", "--mass-min", "--trajectory"):
+        assert option in res.output
+
+
+# --- scenario compare (issue 7) ---------------------------------------------------------
+
+OPTIONS_DIR = ROOT / "configs" / "options"
+MSAM_SWEEP = str(OPTIONS_DIR / "msam_sweep.yaml")
+
+
+def test_compare_table_fits_80_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from scenario.analysis import compare_options
+    from scenario.commands.compare import comparison_renderables
+
+    comparison = compare_options(
+        BASELINE,
+        MSAM_SWEEP,
+        OPTIONS_DIR / "advisors.yaml",
+        replications=300,
+        seed=3,
+        outcomes=["nk_casualties", "ad_leakers", "cost_total_usd_m", "nk_killed"],
+        objectives={"thresholds": {"ad_leakers": {"at_most": 900}}},
+    )
+    console = Console(width=80, record=True, file=io.StringIO())
+    for part in comparison_renderables(comparison, robustness=True):
+        console.print(part)
+    text = console.export_text()
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    for word in (
+        "nk_casualties [troops], maximize: higher is better",
+        "ad_leakers [threats], minimize: lower is better",
+        "nk_killed [troops], info: reported, not ranked",
+        "Δ vs base ±95%",
+        "better/tie/worse",
+        "tie (all)",  # M-SAM does not act on the ground war
+        "msam.batteries=4",  # sweep points without the leading "policy."
+        "advisors",
+        "regret mean",
+        "P(met)",
+        "ad_leakers <= 900",
+    ):
+        assert word in text, word
+    row = next(ln for ln in lines if ln.split()[1:2] == ["advisors"] and "±" in ln)
+    assert row.split()[-1].count("/") == 2  # better/tie/worse shares
+
+
+def test_compare_command_runs_options_and_a_sweep() -> None:
+    res = runner.invoke(
+        app,
+        [
+            "compare",
+            BASELINE,
+            str(OPTIONS_DIR / "msam.yaml"),
+            "-n",
+            "200",
+            "--outcomes",
+            "ad_leakers,nk_casualties",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "2 options, 200 replications each" in res.output and "tie (all)" in res.output
+    res = runner.invoke(app, ["compare", MSAM_SWEEP, "-n", "200", "--outcomes", "ad_leakers"])
+    assert res.exit_code == 0, res.output
+    assert "Δ = option - base (policy.msam.batteries=1)" in res.output
+    res = runner.invoke(
+        app, ["compare", MSAM_SWEEP, "-n", "200", "--outcomes", "ad_leakers", "--wide"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "mean regret" in res.output and "policy.msam.batteries=4" in res.output
+
+
+def test_compare_mistakes_are_one_line() -> None:
+    res = runner.invoke(
+        app, ["compare", BASELINE, MSAM_SWEEP, "-n", "50", "--outcomes", "ad_leakrs"]
+    )
+    assert res.exit_code == 1
+    assert res.stderr.startswith("error: ") and "did you mean 'ad_leakers'" in res.stderr
+    assert "Traceback" not in res.output
+    res = runner.invoke(app, ["compare", BASELINE])
+    assert res.exit_code == 2 and "at least one OPTION" in res.output
+
+
+def test_run_on_a_sweep_prints_a_table_per_point(tmp_path: Path) -> None:
+    out = tmp_path / "points"
+    res = runner.invoke(app, ["run", MSAM_SWEEP, "-n", "100", "-q", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    for i, b in enumerate((1, 2, 4), start=1):
+        assert f"msam_sweep [policy.msam.batteries={b}] (point {i} of 3)" in res.output
+    assert res.output.count("failed replications: 0") == 3
+    assert (out / "policy.msam.batteries=2" / "manifest.json").is_file()
+    saved = [str(out / f"policy.msam.batteries={b}") for b in (1, 2, 4)]
+    res = runner.invoke(app, ["compare", *saved, "--outcomes", "ad_leakers"])
+    assert res.exit_code == 0, res.output
+    assert "Δ = option - base (msam_sweep[policy.msam.batteries=1])" in res.output
+    assert "msam_sweep[msam.batteries=4]" in res.output
+
+
+def test_validate_checks_every_sweep_point(tmp_path: Path) -> None:
+    bad = tmp_path / "sweep.yaml"
+    bad.write_text(f"extends: {MSAM_SWEEP}\nsweep:\n  policy.msam.batteries: [1, -4]\n")
+    res = runner.invoke(app, ["validate", MSAM_SWEEP, str(bad)])
+    assert res.exit_code == 1
+    assert res.output.count("ok: ") == 1
+    assert f"{bad}:3:30: policy.msam.batteries:" in res.stderr
+    assert "in sweep point policy.msam.batteries=-4" in res.stderr

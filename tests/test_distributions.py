@@ -1,4 +1,5 @@
-"""Each distribution: validation of its arguments, sample moments against closed forms."""
+"""Each distribution: validation of its arguments, sample moments against closed forms, and
+its quantile function (``ppf``) against scipy.stats and against ``sample``."""
 
 from __future__ import annotations
 
@@ -18,8 +19,10 @@ from scenario.config.distributions import (
     describe,
     is_assumption,
     mean,
+    ppf,
     sample,
 )
+from scenario.errors import EngineError
 
 ADAPTER: TypeAdapter[Any] = TypeAdapter(DistributionSpec)
 PROV = {"source": "test", "as_of": dt.date(2024, 11, 1), "confidence": "low"}
@@ -172,3 +175,227 @@ def test_same_generator_state_same_draws() -> None:
     a = sample(s, 100, rng=np.random.default_rng(3))
     b = sample(s, 100, rng=np.random.default_rng(3))
     assert np.array_equal(a, b)
+
+
+# --- quantile functions ----------------------------------------------------------------------
+
+DISCRETE = {"poisson", "binomial", "bernoulli", "choice", "empirical", "fixed"}
+
+
+def _support(s: Any) -> np.ndarray:
+    """The values with positive probability, sorted (Poisson's ends with inf)."""
+    match s.dist:
+        case "poisson":
+            top = int(s.lam + 12 * math.sqrt(s.lam) + 30)
+            return np.append(np.arange(0.0, top), np.inf) if s.lam > 0 else np.zeros(1)
+        case "binomial":
+            lo, hi = (0, 0) if s.p == 0 else ((s.n, s.n) if s.p == 1 else (0, s.n))
+            return np.arange(float(lo), hi + 1.0)
+        case "bernoulli":
+            return np.array([x for x, w in ((0.0, 1 - s.p), (1.0, s.p)) if w > 0])
+        case "choice" | "empirical":
+            w = np.ones(len(s.values)) if getattr(s, "weights", None) is None else s.weights
+            return np.unique([v for v, wi in zip(s.values, w, strict=True) if wi > 0])
+    raise AssertionError(s.dist)
+
+
+def _scipy(s: Any) -> Any:
+    """The scipy.stats distribution of the marginal ``sample`` draws from."""
+    from scipy import stats
+
+    match s.dist:
+        case "uniform":
+            return stats.uniform(loc=s.low, scale=s.high - s.low)
+        case "triangular":
+            w = s.high - s.low
+            return stats.triang((s.mode - s.low) / w, loc=s.low, scale=w)
+        case "pert":
+            w = s.high - s.low
+            a = 1 + s.lamb * (s.mode - s.low) / w
+            b = 1 + s.lamb * (s.high - s.mode) / w
+            return stats.beta(a, b, loc=s.low, scale=w)
+        case "normal":
+            return stats.norm(s.mean, s.sd)
+        case "truncnormal":
+            lo = -np.inf if s.low is None else (s.low - s.mean) / s.sd
+            hi = np.inf if s.high is None else (s.high - s.mean) / s.sd
+            return stats.truncnorm(lo, hi, loc=s.mean, scale=s.sd)
+        case "lognormal":
+            mu, sigma = s.log_params
+            return stats.lognorm(sigma, scale=math.exp(mu))
+        case "beta":
+            return stats.beta(s.a, s.b, loc=s.low, scale=s.high - s.low)
+        case "poisson":
+            return stats.poisson(s.lam)
+        case "binomial":
+            return stats.binom(s.n, s.p)
+        case "bernoulli":
+            return stats.bernoulli(s.p)
+        case "choice" | "empirical":
+            vals, idx = np.unique(np.asarray(s.values, dtype=float), return_inverse=True)
+            w = np.ones(len(s.values)) if getattr(s, "weights", None) is None else s.weights
+            pk = np.bincount(idx, weights=np.asarray(w, dtype=float))
+            return stats.rv_discrete(values=(vals, pk / pk.sum()))
+    raise AssertionError(s.dist)
+
+
+EXTRA = [
+    {"dist": "truncnormal", "mean": 0, "sd": 1, "low": 5, "high": 6},  # far upper tail
+    {"dist": "truncnormal", "mean": 0, "sd": 1, "high": -4},  # lower tail, one bound
+    {"dist": "triangular", "low": 0, "mode": 0, "high": 3},  # mode at a bound
+    {"dist": "pert", "low": 0, "mode": 10, "high": 10, "lamb": 2},
+    {"dist": "poisson", "lam": 250.0},
+    {"dist": "binomial", "n": 7, "p": 1.0},
+    {"dist": "bernoulli", "p": 0.0},
+    {"dist": "bernoulli", "p": 1.0},
+    {"dist": "choice", "values": [5, -1, 3], "weights": [0, 2, 1]},  # unsorted, zero weight
+]
+GRID = np.concatenate([np.linspace(0, 1, 201), [1e-12, 1e-6, 0.025, 0.975, 1 - 1e-6]])
+
+
+@pytest.mark.parametrize("kw", VALID + EXTRA, ids=lambda k: str(k["dist"]))
+def test_ppf_matches_scipy_stats(kw: dict[str, Any]) -> None:
+    s = spec(**kw)
+    got = ppf(s, GRID)
+    assert got.shape == GRID.shape and got.dtype == np.float64
+    if s.dist == "fixed":
+        assert np.all(got == s.value)
+        return
+    want = _scipy(s).ppf(GRID)
+    if s.dist in DISCRETE:
+        # Same definition (smallest x with F(x) >= q) for 0 < q < 1. At the ends scipy
+        # returns "support minimum - 1" and the upper end of the nominal support (even
+        # where it has no mass); ppf the smallest and largest values with mass.
+        inside = (GRID > 0) & (GRID < 1)
+        assert np.array_equal(got[inside], want[inside])
+        assert np.all(got[GRID == 0] == _support(s)[0])
+        assert np.all(got[GRID == 1] == _support(s)[-1])
+    else:
+        np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kw", [k for k in VALID + EXTRA if k["dist"] in DISCRETE - {"fixed"}], ids=str
+)
+def test_discrete_ppf_is_the_smallest_value_whose_cdf_reaches_q(kw: dict[str, Any]) -> None:
+    s = spec(**kw)
+    dist = _scipy(s)
+    x = ppf(s, np.linspace(0.0, 1.0, 10_001)[1:])
+    q = np.linspace(0.0, 1.0, 10_001)[1:]
+    finite = np.isfinite(x)
+    assert np.all(dist.cdf(x[finite]) >= q[finite] - 1e-12)
+    assert np.all(dist.cdf(x[finite] - 1e-9) < q[finite] + 1e-12)
+    # Around the jumps: a hair below F(k) gives k, a hair above gives the next value.
+    support = _support(s)
+    jumps = dist.cdf(support)
+    wide = np.flatnonzero(np.diff(jumps) > 1e-6)  # jumps far enough apart to probe
+    assert np.array_equal(ppf(s, jumps[wide] * (1 - 1e-9)), support[wide])
+    assert np.array_equal(ppf(s, jumps[wide] * (1 + 1e-9)), support[wide + 1])
+
+
+KS_LEVEL = 1e-3  # fixed seeds: each p-value below is a deterministic number
+
+
+@pytest.mark.parametrize("kw", VALID + EXTRA, ids=lambda k: str(k["dist"]))
+def test_ppf_of_uniforms_has_the_distribution_of_sample(kw: dict[str, Any]) -> None:
+    from scipy import stats
+
+    s = spec(**kw)
+    n = 20_000
+    a = ppf(s, np.random.default_rng(11).random(n))
+    b = sample(s, n, rng=np.random.default_rng(12))
+    if s.dist in DISCRETE:
+        # Chi-square test of homogeneity of the two samples' counts per value.
+        values = np.union1d(a, b)
+        if values.size == 1:
+            assert np.array_equal(a, b)
+            return
+        table = np.array([[np.sum(x == v) for v in values] for x in (a, b)])
+        p = stats.chi2_contingency(table[:, table.sum(axis=0) > 0])[1]
+    else:
+        p = stats.ks_2samp(a, b).pvalue
+    assert p > KS_LEVEL, f"{s.dist}: p = {p:.2g}"
+
+
+def test_ppf_and_sample_disagree_when_ppf_is_wrong() -> None:
+    """The two-sample check above has power: a triangular ppf with the mode moved fails."""
+    from scipy import stats
+
+    s = spec(dist="triangular", low=0, mode=2, high=10)
+    wrong = spec(dist="triangular", low=0, mode=3, high=10)
+    a = ppf(wrong, np.random.default_rng(11).random(20_000))
+    b = sample(s, 20_000, rng=np.random.default_rng(12))
+    assert stats.ks_2samp(a, b).pvalue < KS_LEVEL
+
+
+def test_a_latin_hypercube_maps_onto_the_marginals_exactly() -> None:
+    from scipy.stats import qmc
+
+    continuous = [spec(**k) for k in VALID + EXTRA if k["dist"] not in DISCRETE]
+    n = 512
+    u = qmc.LatinHypercube(d=len(continuous), seed=5).random(n)
+    for j, s in enumerate(continuous):
+        x = ppf(s, u[:, j])
+        back = _scipy(s).cdf(x)
+        np.testing.assert_allclose(back, u[:, j], rtol=1e-8, atol=1e-10)
+        # One point in each of the n equal-probability strata of the marginal.
+        assert np.array_equal(np.sort(np.floor(back * n + 1e-9)), np.arange(n))
+
+
+def test_a_sobol_sequence_maps_onto_the_marginals_exactly() -> None:
+    from scipy.stats import qmc
+
+    specs = [spec(**k) for k in VALID + EXTRA]
+    u = qmc.Sobol(d=len(specs), scramble=False).random_base2(8)  # first point is all zeros
+    for j, s in enumerate(specs):
+        x = ppf(s, u[:, j])
+        if s.dist == "fixed":
+            assert np.all(x == s.value)
+            continue
+        dist = _scipy(s)
+        lo = dist.support()[0]
+        assert x[0] == (dist.ppf(1e-300) if s.dist in DISCRETE else lo)
+        if s.dist in DISCRETE:
+            assert np.all(dist.cdf(x) >= u[:, j] - 1e-12)
+        else:
+            np.testing.assert_allclose(dist.cdf(x), u[:, j], rtol=1e-8, atol=1e-10)
+        assert np.all(np.diff(x[np.argsort(u[:, j], kind="stable")]) >= 0)  # monotone in q
+
+
+@pytest.mark.parametrize("bad", [-0.1, 1.5, np.nan, [0.2, 2.0], [[0.5], [-3.0]]])
+def test_ppf_refuses_q_outside_the_unit_interval(bad: Any) -> None:
+    with pytest.raises(EngineError, match=r"q must lie in \[0, 1\]; got values in"):
+        ppf(spec(dist="normal", mean=0, sd=1), bad)
+
+
+def test_ppf_error_gives_the_range_of_q() -> None:
+    with pytest.raises(EngineError) as info:
+        ppf(spec(dist="uniform", low=0, high=1), [0.5, 1.25, -0.5])
+    assert "[-0.5, 1.25]" in str(info.value) and "q[1] = 1.25" in str(info.value)
+
+
+def test_ppf_keeps_the_shape_of_q() -> None:
+    s = spec(dist="poisson", lam=3)
+    assert ppf(s, 0.5).shape == ()
+    assert ppf(s, np.full((3, 4), 0.5)).shape == (3, 4)
+    assert ppf(s, []).shape == (0,)
+
+
+@given(
+    low=st.floats(-1e3, 1e3, allow_nan=False),
+    width=st.floats(1e-2, 1e3, allow_nan=False),
+    frac=st.floats(0, 1),
+    q=st.lists(st.floats(0, 1), min_size=2, max_size=20),
+)
+def test_ppf_is_monotone_and_stays_in_the_support(
+    low: float, width: float, frac: float, q: list[float]
+) -> None:
+    high = low + width
+    mode = min(max(low + frac * width, low), high)
+    qs = np.sort(np.asarray(q))
+    for dist in ("triangular", "pert", "uniform"):
+        kw = {"low": low, "high": high} | ({} if dist == "uniform" else {"mode": mode})
+        x = ppf(spec(dist=dist, **kw), qs)
+        assert np.all(np.diff(x) >= -1e-9 * max(1.0, abs(high)))
+        assert x.min() >= low - 1e-9 * max(1.0, abs(low))
+        assert x.max() <= high + 1e-9 * max(1.0, abs(high))

@@ -17,6 +17,9 @@ ARGS = {
     "msam_des_study.py": ["-n", "30"],
     "add_submodel.py": ["-n", "300"],
     "add_lever.py": ["-n", "300"],
+    "sensitivity.py": ["-n", "100", "--sobol-n", "64"],
+    "voi.py": ["-n", "1000"],
+    "discover.py": ["-n", "2000"],
 }
 EXPECT = {
     "quickstart.py": "offensive_aid",
@@ -25,6 +28,9 @@ EXPECT = {
     "msam_des_study.py": "M-SAM shots",
     "add_submodel.py": "shell_short_days",
     "add_lever.py": "swap_shells_to_kursk",
+    "sensitivity.py": "top driver",
+    "voi.py": "most valuable uncertainty",
+    "discover.py": "replications where",
 }
 
 

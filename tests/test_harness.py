@@ -49,3 +49,20 @@ def test_bad_inputs_are_clear_errors() -> None:
     thin = scenario.ScenarioConfig.model_validate(data)
     with pytest.raises(ModelError, match=r"manpower\.ru_daily_casualties"):
         run_submodel(ManpowerSubmodel(), thin, n=3)
+
+
+def test_correlated_inputs_are_those_of_block_zero_of_a_run() -> None:
+    corr = (
+        "correlations=[{between: [ground.ua_troops_initial, ground.ru_troops_initial], "
+        "rho: 0.6, source: 'ASSUMPTION: test', as_of: 2024-11-01, confidence: none}]"
+    )
+    cfg = scenario.load_config(
+        BASE,
+        overrides=["submodels=[ground]", "run.block_size=400", "run.series_replications=0", corr],
+    )
+    run = scenario.run(cfg, replications=400, seed=8)
+    alone = run_submodel(GroundSubmodel(), cfg, n=400, seed=8)
+    for k, v in alone.inputs.items():
+        assert np.array_equal(run.inputs[k], v), k
+    for k, v in alone.output.outcomes.items():
+        assert np.array_equal(run.outcomes[k], v), k

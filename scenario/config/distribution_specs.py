@@ -1,7 +1,8 @@
 """The distribution specs: one frozen pydantic model per distribution, with provenance.
 
 Each spec validates its own arguments (order of bounds, positive scales, weights) and carries
-where its range comes from (``source``, ``as_of``, ``confidence``, optional ``note``).
+where its range comes from (``source``, ``as_of``, ``confidence``, optional ``note``: the
+fields of :class:`Provenance`).
 :data:`DistributionSpec` is any one of them, chosen by the ``dist`` field. The
 parameterisations, and the functions that draw from, average and describe a spec, are in
 :mod:`scenario.config.distributions`, which re-exports every name defined here.
@@ -30,6 +31,7 @@ __all__ = [
     "Normal",
     "Pert",
     "Poisson",
+    "Provenance",
     "Triangular",
     "TruncNormal",
     "Uniform",
@@ -41,8 +43,12 @@ Confidence = Literal["high", "medium", "low", "none"]
 _Z95 = 1.6448536269514722  # standard normal 95th percentile
 
 
-class _Spec(BaseModel):
-    """Fields every uncertain parameter carries: provenance and an optional note."""
+class Provenance(BaseModel):
+    """Fields every uncertain input carries: provenance and an optional note.
+
+    Every distribution spec derives from it, and so does a rank correlation between two
+    parameters (:class:`scenario.config.correlations.RankCorrelation`).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -60,6 +66,9 @@ class _Spec(BaseModel):
         if not value.strip():
             raise ValueError(f"must name a source or start with 'ASSUMPTION' (got {value!r})")
         return value
+
+
+_Spec = Provenance
 
 
 def _finite(name: str, value: float) -> None:
@@ -326,6 +335,6 @@ DISTRIBUTION_NAMES: tuple[str, ...] = (
 )
 
 
-def is_assumption(spec: _Spec) -> bool:
+def is_assumption(spec: Provenance) -> bool:
     """Return True if the spec's source is a labelled ASSUMPTION rather than a citation."""
     return spec.source.strip().upper().startswith("ASSUMPTION")

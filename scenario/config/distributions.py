@@ -5,7 +5,9 @@ Every uncertain input in a scenario is one of these specs plus its provenance (`
 arguments (defined in :mod:`scenario.config.distribution_specs`, re-exported here);
 :func:`sample` turns it into ``n`` draws from a caller-supplied
 :class:`numpy.random.Generator` (there is no global random state), :func:`mean` gives its
-exact mean and :func:`describe` a compact text form.
+exact mean, :func:`describe` a compact text form, and :func:`ppf` its quantile function
+(inverse CDF), through which a unit-hypercube design (Latin hypercube, Sobol sequence, SALib)
+maps onto the declared marginals.
 
 Parameterisations
 -----------------
@@ -33,6 +35,23 @@ Parameterisations
     One of ``values`` with probabilities ``weights / sum(weights)`` (equal if omitted).
 ``empirical(values)``
     Resampling with replacement from observed ``values`` (a bootstrap of the record).
+
+Quantile functions
+------------------
+:func:`ppf` is the exact inverse of the CDF ``F`` of the marginal :func:`sample` draws from,
+``F^{-1}(q) = inf {x in support : F(x) >= q}`` (for a discrete distribution: the smallest
+support value whose CDF reaches ``q``). ``F^{-1}(0)`` and ``F^{-1}(1)`` are the ends of the
+support (``-inf``/``inf`` where it is unbounded). If ``U ~ U(0, 1)`` then ``F^{-1}(U) ~ F``
+(the inverse-transform theorem; Devroye 1986, *Non-Uniform Random Variate Generation*,
+ch. II.2). Closed forms: uniform ``low + (high-low) q``; triangular with
+``c = (mode-low)/(high-low)``: ``low + sqrt(q (high-low)(mode-low))`` for ``q < c``, else
+``high - sqrt((1-q)(high-low)(high-mode))``; normal ``mean + sd Phi^{-1}(q)``; truncated
+normal ``mean + sd Phi^{-1}(Phi(a) + q (Phi(b) - Phi(a)))`` with ``a, b`` the standardized
+bounds (computed on the upper tail when ``a > 0``, for precision); lognormal
+``exp(mu + sigma Phi^{-1}(q))``; beta and PERT ``low + (high-low) I^{-1}_q(a, b)`` (inverse
+regularized incomplete beta). Poisson and binomial by integer bisection on their CDFs
+(regularized incomplete gamma and beta functions); choice, empirical and Bernoulli by
+search in the cumulative weights of their sorted values.
 """
 
 from __future__ import annotations
@@ -57,11 +76,13 @@ from scenario.config.distribution_specs import (
     Normal,
     Pert,
     Poisson,
+    Provenance,
     Triangular,
     TruncNormal,
     Uniform,
     is_assumption,
 )
+from scenario.errors import EngineError
 
 __all__ = [
     "DISTRIBUTION_NAMES",
@@ -77,12 +98,14 @@ __all__ = [
     "Normal",
     "Pert",
     "Poisson",
+    "Provenance",
     "Triangular",
     "TruncNormal",
     "Uniform",
     "describe",
     "is_assumption",
     "mean",
+    "ppf",
     "sample",
 ]
 
@@ -228,3 +251,181 @@ def describe(spec: Any) -> str:
         case Empirical():
             return f"empirical({len(spec.values)} values)"
     raise TypeError(f"spec must be a distribution spec (got {type(spec).__name__})")
+
+
+def _check_q(q: Any) -> np.ndarray:
+    """``q`` as a float64 array, or an error naming its range if any value is outside [0, 1]."""
+    arr = np.asarray(q, dtype=np.float64)
+    bad = ~((arr >= 0.0) & (arr <= 1.0))  # NaN counts as bad
+    if np.any(bad):
+        flat = arr.reshape(-1)
+        i = int(np.flatnonzero(bad.reshape(-1))[0])
+        finite = flat[np.isfinite(flat)]
+        rng = f"[{finite.min():g}, {finite.max():g}]" if finite.size else "no finite values"
+        raise EngineError(
+            f"q must lie in [0, 1]; got values in {rng} (first bad: q[{i}] = {float(flat[i])!r})"
+        )
+    return arr
+
+
+def _discrete_ppf(values: np.ndarray, weights: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """Smallest of ``values`` whose cumulative weight reaches ``q`` (zero weights dropped)."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    keep = w > 0
+    v, w = v[keep], w[keep]
+    cw = np.cumsum(w) / w.sum()
+    cw[-1] = 1.0
+    idx = np.searchsorted(cw, q, side="left")
+    return v[np.minimum(idx, v.size - 1)]
+
+
+def _integer_ppf(cdf: Any, q: np.ndarray, upper: int | None, start: int) -> np.ndarray:
+    """Smallest integer ``k >= 0`` with ``cdf(k) >= q``, by bisection.
+
+    ``upper`` bounds the support (binomial ``n``); ``None`` means unbounded (Poisson), where
+    ``start`` is the first guess of an upper bound, doubled until ``cdf`` reaches every
+    ``q < 1``; ``q == 1`` then maps to ``inf``.
+    """
+    out = np.empty(q.shape)
+    top = q >= 1.0
+    qq = q[~top] if upper is None else q
+    if upper is None:
+        out[top] = np.inf
+        hi_k = max(start, 1)
+        target = float(qq.max()) if qq.size else 0.0
+        while float(cdf(np.float64(hi_k))) < target:
+            hi_k *= 2
+    else:
+        hi_k = upper
+    lo = np.full(qq.shape, -1.0)
+    hi = np.full(qq.shape, float(hi_k))
+    while np.any(hi - lo > 1):
+        mid = np.floor((lo + hi) / 2)
+        ok = cdf(mid) >= qq
+        hi = np.where(ok, mid, hi)
+        lo = np.where(ok, lo, mid)
+    if upper is None:
+        out[~top] = hi
+        return out
+    return hi
+
+
+def ppf(spec: Any, q: Any) -> np.ndarray:
+    """Quantile function (inverse CDF) of a distribution spec.
+
+    The exact inverse of the CDF of the marginal :func:`sample` draws from (see the module
+    docstring): for continuous distributions ``F^{-1}(q)``; for discrete ones the smallest
+    support value ``x`` with ``F(x) >= q``. So ``ppf(spec, rng.random(n))`` has the same
+    distribution as ``sample(spec, n, rng=rng)``, and a design on the unit hypercube maps
+    onto the declared marginals.
+
+    Parameters
+    ----------
+    spec : DistributionSpec
+        A validated spec.
+    q : array_like of float
+        Probabilities in ``[0, 1]``, any shape. ``0`` and ``1`` give the ends of the support
+        (``-inf`` or ``inf`` where it is unbounded, e.g. ``normal`` or ``poisson``).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``float64`` array of the same shape as ``q``.
+
+    Raises
+    ------
+    EngineError
+        A value of ``q`` lies outside ``[0, 1]`` or is NaN (the message gives ``q``'s range).
+    TypeError
+        ``spec`` is not a distribution spec.
+    """
+    u = _check_q(q)
+    flat = u.reshape(-1)
+    return _ppf_flat(spec, flat).reshape(u.shape)
+
+
+def _ppf_flat(spec: Any, q: np.ndarray) -> np.ndarray:
+    out: np.ndarray
+    match spec:
+        case Fixed():
+            out = np.full(q.shape, spec.value)
+        case Uniform():
+            out = spec.low + (spec.high - spec.low) * q
+        case Triangular():
+            out = _triangular_ppf(spec.low, spec.mode, spec.high, q)
+        case Pert():
+            width = spec.high - spec.low
+            a = 1 + spec.lamb * (spec.mode - spec.low) / width
+            b = 1 + spec.lamb * (spec.high - spec.mode) / width
+            out = spec.low + width * _betaincinv(a, b, q)
+        case Normal():
+            out = spec.mean + spec.sd * special.ndtri(q)
+        case TruncNormal():
+            out = _truncnormal_ppf(spec, q)
+        case LogNormal():
+            mu, sigma = spec.log_params
+            out = np.exp(mu + sigma * special.ndtri(q))
+        case Beta():
+            out = spec.low + (spec.high - spec.low) * _betaincinv(spec.a, spec.b, q)
+        case Poisson():
+            lam = spec.lam
+            start = int(lam + 10 * math.sqrt(lam) + 10)
+            out = _integer_ppf(lambda k: special.pdtr(k, lam), q, None, start)
+        case Binomial():
+            n, p = spec.n, spec.p
+            if p == 1.0:  # the whole mass sits on n, so F(k) = 0 below it
+                out = np.full(q.shape, float(n))
+            else:
+                out = _integer_ppf(lambda k: special.bdtr(k, n, p), q, n, n)
+        case Bernoulli():
+            out = _discrete_ppf(np.array([0.0, 1.0]), np.array([1 - spec.p, spec.p]), q)
+        case Choice():
+            vals = np.asarray(spec.values, dtype=np.float64)
+            w = np.ones(vals.size) if spec.weights is None else np.asarray(spec.weights, float)
+            out = _discrete_ppf(vals, w, q)
+        case Empirical():
+            vals = np.asarray(spec.values, dtype=np.float64)
+            out = _discrete_ppf(vals, np.ones(vals.size), q)
+        case _:
+            raise TypeError(f"spec must be a distribution spec (got {type(spec).__name__})")
+    return np.asarray(out, dtype=np.float64)
+
+
+def _betaincinv(a: float, b: float, q: np.ndarray) -> np.ndarray:
+    """Inverse regularized incomplete beta function, also far in the lower tail.
+
+    SciPy returns NaN for some ``q`` below about 1e-150; there the leading term of
+    ``I_x(a, b) = x^a / (a B(a, b)) (1 + O(x))`` gives ``x = (q a B(a, b))^(1/a)``, exact to
+    a relative ``O(x)``.
+    """
+    x = np.asarray(special.betaincinv(a, b, q), dtype=np.float64)
+    lost = np.isnan(x) & (q > 0) & (q < 0.5)
+    if np.any(lost):
+        logx = (np.log(q[lost]) + math.log(a) + special.betaln(a, b)) / a
+        x[lost] = np.exp(logx)
+    return x
+
+
+def _triangular_ppf(low: float, mode: float, high: float, q: np.ndarray) -> np.ndarray:
+    width = high - low
+    c = (mode - low) / width
+    left = low + np.sqrt(q * width * (mode - low))
+    right = high - np.sqrt((1 - q) * width * (high - mode))
+    return np.where(q < c, left, right)
+
+
+def _truncnormal_ppf(spec: TruncNormal, q: np.ndarray) -> np.ndarray:
+    a = -np.inf if spec.low is None else (spec.low - spec.mean) / spec.sd
+    b = np.inf if spec.high is None else (spec.high - spec.mean) / spec.sd
+    if a > 0:
+        # Both bounds in the upper tail: work with survival functions, which keep precision.
+        sa, sb = special.ndtr(-a), special.ndtr(-b)
+        z = -special.ndtri(sa - q * (sa - sb))
+    else:
+        pa, pb = special.ndtr(a), special.ndtr(b)
+        z = special.ndtri(pa + q * (pb - pa))
+    lo = -np.inf if spec.low is None else spec.low
+    hi = np.inf if spec.high is None else spec.high
+    x = np.clip(spec.mean + spec.sd * z, lo, hi)
+    return np.asarray(np.where(q == 0, lo, np.where(q == 1, hi, x)), dtype=np.float64)

@@ -14,6 +14,13 @@ A scenario file has five parts (XLRM vocabulary):
 ``parameters``
     The uncertainties: ``parameters.<group>.<name>`` is a distribution spec with its
     ``source``, ``as_of`` and ``confidence`` (see :mod:`scenario.config.distributions`).
+``correlations``
+    Optional rank correlations between parameters, each with its provenance, imposed by
+    the Iman-Conover method (see :mod:`scenario.config.correlations`).
+``objectives``, ``sweep``
+    What the analyst wants (thresholds, weighted objectives; see
+    :mod:`scenario.config.objectives`) and levers to vary over lists of values (see
+    :mod:`scenario.config.sweep`).
 ``model``, ``start_date``, ``horizon_days``
     Which registered model turns levers and uncertainties into outcomes, and over what span.
 """
@@ -31,10 +38,12 @@ from pydantic import (
     PrivateAttr,
     SerializeAsAny,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import InitErrorDetails
 
+from scenario.config.correlations import RankCorrelation, validate_correlations
 from scenario.config.distributions import DistributionSpec
 from scenario.config.levers import (
     AdvisorRole,
@@ -49,6 +58,8 @@ from scenario.config.levers import (
     registered_levers,
 )
 from scenario.config.locations import SourceMap
+from scenario.config.objectives import Objectives
+from scenario.config.sweep import SweepSpec
 
 __all__ = [
     "MAX_REPLICATIONS",
@@ -224,12 +235,37 @@ class ScenarioConfig(BaseModel):
     policy: Policy = Field(default_factory=Policy)
     adversary: Adversary = Field(default_factory=Adversary)
     air_defence: AirDefenceSettings = Field(default_factory=AirDefenceSettings)
+    objectives: Objectives = Field(
+        default_factory=Objectives,
+        description="Thresholds to stay within and weighted objectives, by outcome name.",
+    )
+    sweep: SweepSpec = Field(
+        default_factory=dict,
+        description=(
+            "Levers to vary: dotted lever key (policy.x.y) to a list of values; several "
+            "keys make a grid. Run with scenario.run_sweep or `scenario compare CONFIG`."
+        ),
+    )
     parameters: dict[str, dict[str, DistributionSpec]] = Field(
         default_factory=dict,
         description="Uncertain parameters: parameters.<group>.<name> is a distribution spec.",
     )
+    correlations: tuple[RankCorrelation, ...] = Field(
+        default=(),
+        description=(
+            "Rank (Spearman) correlations between uncertain parameters, imposed by the "
+            "Iman-Conover method; pairs not listed are uncorrelated."
+        ),
+    )
 
     _locations: SourceMap | None = PrivateAttr(default=None)
+
+    @field_validator("correlations")
+    @classmethod
+    def _correlations(
+        cls, value: tuple[RankCorrelation, ...], info: ValidationInfo
+    ) -> tuple[RankCorrelation, ...]:
+        return validate_correlations(value, info.data.get("parameters"))
 
     @property
     def locations(self) -> SourceMap | None:

@@ -1,7 +1,11 @@
 """Running one block of replications: sampling its inputs, calling the model, failures.
 
 A block ``b`` of a :class:`Plan` covers replications ``b*B .. min((b+1)*B, n)-1`` and draws
-only from its own streams (:mod:`scenario.engine.rng`). :func:`run_block` calls the model
+only from its own streams (:mod:`scenario.engine.rng`). :func:`block_inputs` builds its
+inputs: a parameter given by the plan's design takes the design's rows
+``design[k][b*B : b*B + size]``; every other parameter is sampled from its own stream, and
+the correlated ones are then reordered by the Iman–Conover method on the block's
+correlation stream (:mod:`scenario.config.correlations`). :func:`run_block` calls the model
 once for the whole block; if that call raises, it re-runs the block one replication at a
 time, and the replications that still raise, or return a non-finite outcome, become
 failures (index and message) with NaN outcomes. A model that breaks the protocol (wrong
@@ -16,24 +20,26 @@ from __future__ import annotations
 import os
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from scenario.config.correlations import RankCorrelation, iman_conover
 from scenario.config.distributions import sample
 from scenario.config.schema import ScenarioConfig
-from scenario.engine.rng import model_rng, parameter_rng
+from scenario.engine.rng import correlation_rng, model_rng, parameter_rng
 from scenario.errors import ModelError
 from scenario.models.protocol import Block, BlockOutput, Model
 from scenario.results import Failure
 
-__all__ = ["BlockResult", "Plan", "run_block", "run_task"]
+__all__ = ["BlockResult", "Collected", "Plan", "block_inputs", "run_block", "run_task"]
 
 
 @dataclass(frozen=True)
 class Plan:
-    """Everything a block needs: config, model, sizes, seed and the parameter specs."""
+    """Everything a block needs: config, model, sizes, seed, the parameter specs, the
+    design's columns (``name -> array of length n``) and the correlations to impose."""
 
     config: ScenarioConfig
     model: Model
@@ -42,6 +48,8 @@ class Plan:
     block_size: int
     keep_series: int
     specs: dict[str, Any]
+    design: dict[str, np.ndarray] = field(default_factory=dict)
+    correlations: tuple[RankCorrelation, ...] = ()
 
 
 @dataclass
@@ -57,14 +65,77 @@ class BlockResult:
     failures: list[Failure]
 
 
+@dataclass
+class Collected:
+    """A run's arrays, filled in block by block (in any order)."""
+
+    outcomes: dict[str, np.ndarray]
+    inputs: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    failures: list[Failure]
+    done: int = 0
+
+    @classmethod
+    def empty(cls, plan: Plan) -> Collected:
+        """Arrays for the ``plan.n`` replications of ``plan`` (series rows NaN)."""
+        n, horizon = plan.n, plan.config.horizon_days
+        return cls(
+            outcomes={o.name: np.empty(n) for o in plan.model.outcomes},
+            inputs={k: np.empty(n) for k in plan.specs},
+            series={
+                x.name: np.full((plan.keep_series, horizon), np.nan, np.float32)
+                for x in plan.model.series
+            },
+            failures=[],
+        )
+
+    def add(self, res: BlockResult) -> None:
+        """Copy one block's results into place."""
+        sl = slice(res.start, res.start + res.size)
+        for k in self.outcomes:
+            self.outcomes[k][sl] = res.outcomes[k]
+        for k in self.inputs:
+            self.inputs[k][sl] = res.inputs[k]
+        for k, arr in res.series.items():
+            self.series[k][res.start : res.start + arr.shape[0]] = arr
+        self.failures.extend(res.failures)
+        self.done += res.size
+
+
+def block_inputs(plan: Plan, b: int) -> dict[str, np.ndarray]:
+    """The inputs of block ``b`` of ``plan``: design rows, draws, correlated reordering.
+
+    Parameters
+    ----------
+    plan : Plan
+        The run's plan.
+    b : int
+        Block index.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One ``float64`` array of the block's size per parameter, in ``plan.specs`` order.
+    """
+    start = b * plan.block_size
+    size = min(plan.block_size, plan.n - start)
+    inputs: dict[str, np.ndarray] = {}
+    for name, spec in plan.specs.items():
+        column = plan.design.get(name)
+        if column is not None:
+            inputs[name] = np.array(column[start : start + size], dtype=np.float64)
+        else:
+            inputs[name] = sample(spec, size, rng=parameter_rng(plan.seed, b, name))
+    if plan.correlations:
+        inputs.update(iman_conover(inputs, plan.correlations, rng=correlation_rng(plan.seed, b)))
+    return inputs
+
+
 def run_block(plan: Plan, b: int) -> BlockResult:
     """Run block ``b`` of ``plan`` (see module docstring)."""
     start = b * plan.block_size
     size = min(plan.block_size, plan.n - start)
-    inputs = {
-        name: sample(spec, size, rng=parameter_rng(plan.seed, b, name))
-        for name, spec in plan.specs.items()
-    }
+    inputs = block_inputs(plan, b)
     keep = max(0, min(size, plan.keep_series - start))
     model = plan.model
     names = [o.name for o in model.outcomes]

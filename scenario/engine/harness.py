@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 
 from scenario.config.schema import ScenarioConfig
-from scenario.engine.rng import model_rng, parameter_rng
+from scenario.engine.blocks import Plan, block_inputs
+from scenario.engine.rng import model_rng
 from scenario.errors import ModelError
 from scenario.models.daily.compose import DailyModel, Submodel
 from scenario.models.daily.declarations import Signal
@@ -74,6 +75,23 @@ class _Feed:
         return BlockOutput(outcomes={})
 
 
+def _feeds(
+    signals: Mapping[Signal, float | np.ndarray], n: int, horizon: int
+) -> dict[Signal, np.ndarray]:
+    """Input signals as arrays ``(n,)`` or ``(horizon, n)``."""
+    feeds: dict[Signal, np.ndarray] = {}
+    for sig, value in signals.items():
+        arr = np.asarray(value, dtype=np.float64)
+        if arr.ndim == 0:
+            arr = np.full(n, float(arr))
+        if arr.shape not in {(n,), (horizon, n)}:
+            raise ModelError(
+                f"signal {sig.name!r}: give a scalar, ({n},) or ({horizon}, {n}) (got {arr.shape})"
+            )
+        feeds[sig] = arr
+    return feeds
+
+
 def run_submodel(
     submodels: Submodel | Sequence[Submodel],
     config: ScenarioConfig,
@@ -106,16 +124,7 @@ def run_submodel(
     """
     subs = [submodels] if not isinstance(submodels, Sequence) else list(submodels)
     H = config.horizon_days
-    feeds: dict[Signal, np.ndarray] = {}
-    for sig, value in (signals or {}).items():
-        arr = np.asarray(value, dtype=np.float64)
-        if arr.ndim == 0:
-            arr = np.full(n, float(arr))
-        if arr.shape not in {(n,), (H, n)}:
-            raise ModelError(
-                f"signal {sig.name!r}: give a scalar, ({n},) or ({H}, {n}) (got {arr.shape})"
-            )
-        feeds[sig] = arr
+    feeds = _feeds(signals or {}, n, H)
     parts: list[Any] = [_Feed(feeds), *subs] if feeds else list(subs)
     model = DailyModel("harness", parts, stand_in=_Feed.name)
     specs = config.flat_parameters()
@@ -123,7 +132,18 @@ def run_submodel(
     missing = [k for k in keys if k not in specs]
     if missing:
         raise ModelError(f"config lacks parameter(s) {missing} needed by the submodel(s)")
-    inputs = {k: _sample(specs[k], n, seed, k) for k in keys}
+    plan = Plan(
+        config=config,
+        model=model,
+        n=n,
+        seed=seed,
+        block_size=n,
+        keep_series=keep_series,
+        specs=specs,
+        correlations=tuple(config.correlations),
+    )
+    drawn = block_inputs(plan, 0)  # as block 0 of a run: every parameter, then correlations
+    inputs = {k: drawn[k] for k in keys}
     rngs = {s: model_rng(seed, 0, s) for s in model.streams}
     block = Block(
         config=config, inputs=inputs, rngs=rngs, n=n, first_index=0, keep_series=keep_series
@@ -145,9 +165,3 @@ def run_submodel(
         activation=dict(shared.activation.days),
         rngs=rngs,
     )
-
-
-def _sample(spec: Any, n: int, seed: int, key: str) -> np.ndarray:
-    from scenario.config.distributions import sample
-
-    return sample(spec, n, rng=parameter_rng(seed, 0, key))

@@ -3,10 +3,14 @@
 Replications are split into blocks of fixed size. Block ``b`` owns
 ``SeedSequence(seed, spawn_key=(b,))``; its children are
 
-* ``spawn_key=(b, 0, h(name))`` for uncertain parameter ``name`` (one stream each), and
+* ``spawn_key=(b, 0, h(name))`` for uncertain parameter ``name`` (one stream each),
 * ``spawn_key=(b, 1, h(stream))`` for each model stream,
 * ``spawn_key=(b, 1, h(stream), 1 + i)`` when replication ``i`` of a failed block is re-run
-  alone,
+  alone, and
+* ``spawn_key=(b, 2, 0)`` for the shuffles that impose rank correlations between parameters
+  (Iman–Conover, :mod:`scenario.config.correlations`): one stream per block, used only when
+  the scenario declares ``correlations``. The parameters' own streams are untouched, so a
+  correlation reorders the draws of a block but never changes them,
 
 with ``h`` a stable 32-bit hash (CRC-32 of the UTF-8 name). Because no stream depends on the
 worker count, the executor, or which other parameters and streams exist, the same seed gives
@@ -20,10 +24,11 @@ import zlib
 
 import numpy as np
 
-__all__ = ["block_seed", "model_rng", "parameter_rng", "stable_hash"]
+__all__ = ["block_seed", "correlation_rng", "model_rng", "parameter_rng", "stable_hash"]
 
 PARAMETER_BRANCH = 0
 MODEL_BRANCH = 1
+CORRELATION_BRANCH = 2
 
 
 def stable_hash(name: str) -> int:
@@ -54,4 +59,23 @@ def model_rng(
     if replication is not None:
         key = (*key, 1 + replication)
     ss = np.random.SeedSequence(seed, spawn_key=key)
+    return np.random.Generator(np.random.PCG64(ss))
+
+
+def correlation_rng(seed: int, block: int) -> np.random.Generator:
+    """Generator for the rank-correlation shuffles of block ``block``.
+
+    Parameters
+    ----------
+    seed : int
+        Root seed of the run.
+    block : int
+        Block index.
+
+    Returns
+    -------
+    numpy.random.Generator
+        PCG64 on ``SeedSequence(seed, spawn_key=(block, 2, 0))``.
+    """
+    ss = np.random.SeedSequence(seed, spawn_key=(block, CORRELATION_BRANCH, 0))
     return np.random.Generator(np.random.PCG64(ss))

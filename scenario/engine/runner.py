@@ -7,6 +7,14 @@ whose model call raises is re-run one replication at a time; the replications th
 raise, or return a non-finite outcome, are recorded as failures (index and message) and
 their outcomes are NaN. The run always finishes and reports how many failed.
 
+With ``design`` (:mod:`scenario.engine.design`), the design's columns replace the sampled
+values of their parameters, row ``i`` in replication ``i``; every other parameter and every
+model stream is drawn as usual, so designs that differ in one column are paired (common
+random numbers). The scenario's ``correlations`` are imposed in every block by the
+Iman–Conover method (:mod:`scenario.config.correlations`), on a stream of their own. With
+``precision`` (:mod:`scenario.engine.precision`), blocks are added in order until the 95 %
+confidence interval of each named outcome's mean is narrow enough.
+
 One block is run by :mod:`scenario.engine.blocks`; this module checks the arguments, plans
 the blocks, runs them serially or on an executor, and assembles the :class:`Results`.
 """
@@ -17,22 +25,24 @@ import datetime as dt
 import difflib
 import math
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from scenario.config.locations import issue_at
-from scenario.config.schema import MAX_REPLICATIONS, ScenarioConfig
-from scenario.engine.blocks import BlockResult, Plan, run_block, run_task
+from scenario.config.schema import ScenarioConfig
+from scenario.engine.blocks import BlockResult, Collected, Plan, run_block, run_task
 from scenario.engine.executors import make_executor
 from scenario.engine.manifest import build_manifest
+from scenario.engine.planning import estimate_memory, prepare
+from scenario.engine.precision import execute_to_precision
 from scenario.errors import ConfigError, ConfigIssue, EngineError
 from scenario.models.protocol import Model
 from scenario.models.registry import default_registry
-from scenario.results import Failure, OutcomeMeta, Results
+from scenario.results import OutcomeMeta, Results
 
 __all__ = ["ProgressCallback", "check_config", "estimate_memory", "resolve_model", "run"]
 
@@ -147,123 +157,10 @@ def check_config(config: ScenarioConfig, model: Model) -> list[str]:
     return notes
 
 
-def estimate_memory(config: ScenarioConfig, model: Model, replications: int) -> int:
-    """Bytes the results of ``replications`` will hold (outcomes, inputs, kept series)."""
-    per_rep = (len(model.outcomes) + len(model.parameters)) * 8
-    keep = min(replications, config.run.series_replications)
-    series = keep * config.horizon_days * len(model.series) * 4
-    block = min(replications, config.run.block_size)
-    working = block * config.horizon_days * 8 * 4 + block * per_rep * 4
-    return replications * per_rep + series + working
-
-
-def _available_memory() -> int:
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return 8 * 1024**3
-
-
-def _replication_issue(config: ScenarioConfig, from_arg: bool, message: str) -> ConfigError:
-    if from_arg:
-        return ConfigError(ConfigIssue("<argument>", 0, 0, "replications", message))
-    return ConfigError(issue_at(config, ("run", "replications"), message))
-
-
 def _chunks(n_blocks: int, n_tasks: int) -> Iterator[range]:
     per = math.ceil(n_blocks / max(n_tasks, 1))
     for lo in range(0, n_blocks, per):
         yield range(lo, min(lo + per, n_blocks))
-
-
-def _check_arguments(
-    config: ScenarioConfig,
-    model: Model,
-    replications: int | None,
-    seed: int | None,
-    workers: int | None,
-) -> tuple[int, int, int]:
-    """``(replications, seed, workers)`` to run with, after checking each and the memory
-    the replications need."""
-    from_arg = replications is not None
-    n = config.run.replications if replications is None else replications
-    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_REPLICATIONS:
-        raise _replication_issue(
-            config, from_arg, f"must be an integer in [1, {MAX_REPLICATIONS:,}] (got {n!r})"
-        )
-    need = estimate_memory(config, model, n)
-    avail = _available_memory()
-    if need > 0.8 * avail:
-        raise _replication_issue(
-            config,
-            from_arg,
-            f"{n:,} replications need about {need / 2**30:.1f} GiB for outcomes, inputs and "
-            f"series, but only {avail / 2**30:.1f} GiB is available; lower the replications "
-            f"or run.series_replications (got {n})",
-        )
-    s = config.run.seed if seed is None else seed
-    if isinstance(s, bool) or not isinstance(s, int) or not 0 <= s < 2**63:
-        raise EngineError(f"seed must be an integer in [0, 2**63) (got {s!r})")
-    w = 1 if workers is None else workers
-    if isinstance(w, bool) or not isinstance(w, int) or w < 1:
-        raise EngineError(f"workers must be a positive integer (got {workers!r})")
-    return n, s, w
-
-
-def _make_plan(config: ScenarioConfig, model: Model, n: int, seed: int) -> Plan:
-    """What every block needs: the model, sizes, seed and the specs of its parameters."""
-    declared_keys = {p.key for p in model.parameters}
-    return Plan(
-        config=config,
-        model=model,
-        n=n,
-        seed=seed,
-        block_size=config.run.block_size,
-        keep_series=min(n, config.run.series_replications),
-        specs={k: v for k, v in config.flat_parameters().items() if k in declared_keys},
-    )
-
-
-@dataclass
-class _Collected:
-    """The run's arrays, filled in block by block (in any order)."""
-
-    outcomes: dict[str, np.ndarray]
-    inputs: dict[str, np.ndarray]
-    series: dict[str, np.ndarray]
-    failures: list[Failure]
-    done: int = 0
-
-    @classmethod
-    def empty(cls, plan: Plan) -> _Collected:
-        n, horizon = plan.n, plan.config.horizon_days
-        return cls(
-            outcomes={o.name: np.empty(n) for o in plan.model.outcomes},
-            inputs={k: np.empty(n) for k in plan.specs},
-            series={
-                x.name: np.full((plan.keep_series, horizon), np.nan, np.float32)
-                for x in plan.model.series
-            },
-            failures=[],
-        )
-
-    def add(self, res: BlockResult) -> None:
-        sl = slice(res.start, res.start + res.size)
-        for k in self.outcomes:
-            self.outcomes[k][sl] = res.outcomes[k]
-        for k in self.inputs:
-            self.inputs[k][sl] = res.inputs[k]
-        for k, arr in res.series.items():
-            self.series[k][res.start : res.start + arr.shape[0]] = arr
-        self.failures.extend(res.failures)
-        self.done += res.size
 
 
 def _execute(
@@ -271,13 +168,24 @@ def _execute(
     workers: int,
     executor: Executor | None,
     progress: ProgressCallback | None,
-) -> _Collected:
-    """Run every block, serially or as tasks on an executor, and collect the results."""
-    acc = _Collected.empty(plan)
-    n_blocks = math.ceil(plan.n / plan.block_size)
+    targets: Mapping[str, float] | None = None,
+) -> tuple[Plan, Collected, dict[str, dict[str, Any]] | None]:
+    """Run every block (or, with ``targets``, blocks until they are met), serially or as
+    tasks on an executor, and collect the results."""
     own_pool = executor is None and workers > 1
     pool = make_executor(workers) if own_pool else executor
     try:
+        if targets:
+            return execute_to_precision(
+                plan,
+                targets,
+                workers=workers,
+                executor=executor,
+                pool=pool,
+                progress=progress,
+            )
+        acc = Collected.empty(plan)
+        n_blocks = math.ceil(plan.n / plan.block_size)
         if pool is None:
             for b in range(n_blocks):
                 acc.add(run_block(plan, b))
@@ -302,19 +210,22 @@ def _execute(
         if own_pool and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     acc.failures.sort(key=lambda f: f.index)
-    return acc
+    return plan, acc, None
 
 
 def _assemble(
     plan: Plan,
-    acc: _Collected,
+    acc: Collected,
     *,
     workers: int,
     notes: list[str],
     started: dt.datetime,
     finished: dt.datetime,
+    report: dict[str, dict[str, Any]] | None = None,
+    cap: int | None = None,
 ) -> Results:
-    """The :class:`Results` of a finished run, with its manifest."""
+    """The :class:`Results` of a finished run, with its manifest (plus the design's
+    columns and, for a precision run, the targets' report and the cap)."""
     config, mdl = plan.config, plan.model
     dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
     manifest = build_manifest(
@@ -330,6 +241,10 @@ def _assemble(
         n_failures=len(acc.failures),
         notes=notes,
     )
+    manifest["design_columns"] = sorted(plan.design)
+    if report is not None:
+        manifest["precision"] = report
+        manifest["max_replications"] = cap
     return Results(
         config=config,
         outcomes=acc.outcomes,
@@ -345,6 +260,30 @@ def _assemble(
     )
 
 
+def _run_plan(
+    plan: Plan,
+    workers: int,
+    executor: Executor | None,
+    progress: ProgressCallback | None,
+    targets: dict[str, float] | None,
+    notes: list[str],
+) -> Results:
+    """Execute a checked plan and assemble its :class:`Results`."""
+    started = dt.datetime.now(dt.UTC)
+    used, acc, report = _execute(plan, workers, executor, progress, targets)
+    finished = dt.datetime.now(dt.UTC)
+    return _assemble(
+        used,
+        acc,
+        workers=workers,
+        notes=notes,
+        started=started,
+        finished=finished,
+        report=report,
+        cap=plan.n,
+    )
+
+
 def run(
     config: ScenarioConfig,
     *,
@@ -354,6 +293,9 @@ def run(
     progress: ProgressCallback | None = None,
     model: Model | None = None,
     executor: Executor | None = None,
+    design: Any = None,
+    precision: Mapping[str, float] | None = None,
+    max_replications: int | None = None,
 ) -> Results:
     """Run a scenario and return its outcome distributions.
 
@@ -374,6 +316,15 @@ def run(
     executor : concurrent.futures.Executor, optional
         Run tasks on this executor (for example a dask client's ``get_executor()``);
         the caller owns it. Overrides ``workers``.
+    design : mapping or DataFrame-like, optional
+        ``{"group.name": values}``, one row per replication, used instead of draws; other
+        inputs are drawn as usual (:mod:`scenario.engine.design`). ``replications``
+        defaults to its length and must equal it.
+    precision : mapping of str to float, optional
+        ``{outcome: H}``: add blocks until each 95 % CI half-width of the mean is at most
+        ``H`` (:mod:`scenario.engine.precision`). Not with ``design`` or ``replications``.
+    max_replications : int, optional
+        Cap of a precision run (default 100 blocks, lowered to what memory allows).
 
     Returns
     -------
@@ -385,7 +336,9 @@ def run(
     ConfigError
         The config does not fit the model, or the replications cannot fit in memory.
     EngineError
-        Bad arguments, or a worker process died.
+        Bad arguments (a bad design column, precision target or outcome), a worker
+        process died, or the config has a ``sweep:`` block (run it with
+        :func:`scenario.analysis.sweep.run_sweep`).
     ModelError
         The model broke the model protocol (wrong output shapes, unknown name).
     """
@@ -394,11 +347,14 @@ def run(
             f"config must be a ScenarioConfig (got {type(config).__name__}); "
             "use scenario.load_config(path)"
         )
+    if config.sweep:
+        raise EngineError(
+            f"config {config.name!r} has a sweep: block ({', '.join(config.sweep)}); run its "
+            "points with scenario.run_sweep(config) (CLI: scenario compare CONFIG)"
+        )
     mdl = resolve_model(config, model)
     notes = check_config(config, mdl)
-    n, s, w = _check_arguments(config, mdl, replications, seed, workers)
-    plan = _make_plan(config, mdl, n, s)
-    started = dt.datetime.now(dt.UTC)
-    acc = _execute(plan, w, executor, progress)
-    finished = dt.datetime.now(dt.UTC)
-    return _assemble(plan, acc, workers=w, notes=notes, started=started, finished=finished)
+    plan, w, targets, more = prepare(
+        config, mdl, replications, seed, workers, design, precision, max_replications
+    )
+    return _run_plan(plan, w, executor, progress, targets, [*notes, *more])
