@@ -16,7 +16,7 @@ from scenario.models.registry import default_registry
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "configs" / "baseline.yaml"
-CONFIGS = sorted((ROOT / "configs").rglob("*.yaml"))
+CONFIGS = sorted(p for p in (ROOT / "configs").rglob("*.yaml") if "record" not in p.parts)
 GOLDEN = json.loads((ROOT / "tests" / "data" / "golden_outcomes.json").read_text())
 
 

@@ -65,7 +65,9 @@ def test_run_with_set_override() -> None:
 
 
 def test_validate(tmp_path: Path) -> None:
-    configs = [str(p) for p in sorted((ROOT / "configs").rglob("*.yaml"))]
+    configs = [
+        str(p) for p in sorted((ROOT / "configs").rglob("*.yaml")) if "record" not in p.parts
+    ]
     res = runner.invoke(app, ["validate", *configs])
     assert res.exit_code == 0, res.output
     assert res.output.count("ok: ") == len(configs)

@@ -19,7 +19,9 @@ ARGS = {
     "add_lever.py": ["-n", "300"],
     "sensitivity.py": ["-n", "100", "--sobol-n", "64"],
     "voi.py": ["-n", "1000"],
+    "validate_calibration.py": ["-n", "1000"],
     "discover.py": ["-n", "2000"],
+    "small_force.py": ["-n", "2000"],
 }
 EXPECT = {
     "quickstart.py": "offensive_aid",
@@ -30,7 +32,9 @@ EXPECT = {
     "add_lever.py": "swap_shells_to_kursk",
     "sensitivity.py": "top driver",
     "voi.py": "most valuable uncertainty",
+    "validate_calibration.py": "calibrated: match every fit point",
     "discover.py": "replications where",
+    "small_force.py": "which kernel",
 }
 
 

@@ -10,7 +10,7 @@ import importlib
 
 __all__ = ["COMMANDS", "register_all"]
 
-COMMANDS: tuple[str, ...] = ("compare", "sensitivity", "voi", "discover")
+COMMANDS: tuple[str, ...] = ("compare", "sensitivity", "voi", "discover", "calibrate")
 """Modules of :mod:`scenario.commands` whose commands join the CLI, in help order."""
 
 

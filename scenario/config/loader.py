@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from scenario.config.distributions import DISTRIBUTION_NAMES
 from scenario.config.locations import KeyPath, Loc, SourceMap, issue_at, locate
 from scenario.config.locations import dotted as _dotted
+from scenario.config.posterior import resolve_posterior_file
 from scenario.config.schema import ScenarioConfig
 from scenario.config.yaml_io import parse_text, read_file, short_repr
 from scenario.errors import ConfigError, ConfigIssue
@@ -311,6 +312,7 @@ def config_from_dict(
         raise ConfigError(
             ConfigIssue(smap.root, 0, 0, "", f"expected a mapping (got {short_repr(data)})")
         )
+    data = resolve_posterior_file(data, smap)  # relative to the file that set it
     try:
         config = ScenarioConfig.model_validate(data)
     except ValidationError as exc:

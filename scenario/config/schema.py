@@ -17,6 +17,9 @@ A scenario file has five parts (XLRM vocabulary):
 ``correlations``
     Optional rank correlations between parameters, each with its provenance, imposed by
     the Iman-Conover method (see :mod:`scenario.config.correlations`).
+``posterior``
+    Optional calibrated posterior: a CSV file of weighted parameter rows drawn jointly, one
+    row per replication (see :mod:`scenario.config.posterior`).
 ``objectives``, ``sweep``
     What the analyst wants (thresholds, weighted objectives; see
     :mod:`scenario.config.objectives`) and levers to vary over lists of values (see
@@ -59,6 +62,7 @@ from scenario.config.levers import (
 )
 from scenario.config.locations import SourceMap
 from scenario.config.objectives import Objectives
+from scenario.config.posterior import PosteriorInput
 from scenario.config.sweep import SweepSpec
 
 __all__ = [
@@ -255,6 +259,14 @@ class ScenarioConfig(BaseModel):
         description=(
             "Rank (Spearman) correlations between uncertain parameters, imposed by the "
             "Iman-Conover method; pairs not listed are uncorrelated."
+        ),
+    )
+    posterior: PosteriorInput | None = Field(
+        default=None,
+        description=(
+            "A calibrated posterior: a CSV of weighted parameter rows. Each replication draws "
+            "one row with probability proportional to its weight and takes its values for "
+            "every parameter with a column; the others are sampled as usual."
         ),
     )
 

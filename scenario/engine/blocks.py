@@ -3,13 +3,16 @@
 A block ``b`` of a :class:`Plan` covers replications ``b*B .. min((b+1)*B, n)-1`` and draws
 only from its own streams (:mod:`scenario.engine.rng`). :func:`block_inputs` builds its
 inputs: a parameter given by the plan's design takes the design's rows
-``design[k][b*B : b*B + size]``; every other parameter is sampled from its own stream, and
-the correlated ones are then reordered by the Iman–Conover method on the block's
-correlation stream (:mod:`scenario.config.correlations`). :func:`run_block` calls the model
-once for the whole block; if that call raises, it re-runs the block one replication at a
-time, and the replications that still raise, or return a non-finite outcome, become
-failures (index and message) with NaN outcomes. A model that breaks the protocol (wrong
-output type or shapes, undeclared outcomes) raises :class:`~scenario.errors.ModelError`.
+``design[k][b*B : b*B + size]``; with a calibrated posterior, each replication draws one row
+of it on the block's posterior stream (:mod:`scenario.config.posterior`), and a parameter
+with a column (and no design column) takes that row's value; every other parameter is
+sampled from its own stream, and the correlated ones are then reordered by the
+Iman–Conover method on the block's correlation stream (:mod:`scenario.config.correlations`).
+:func:`run_block` calls the model once for the whole block; if that call raises, it re-runs
+the block one replication at a time, and the replications that still raise, or return a
+non-finite outcome, become failures (index and message) with NaN outcomes. A model that
+breaks the protocol (wrong output type or shapes, undeclared outcomes) raises
+:class:`~scenario.errors.ModelError`.
 
 :func:`run_task` runs a few blocks in one executor task; it and :class:`Plan` are pickled
 to worker processes. :func:`scenario.engine.runner.run` plans the blocks and collects them.
@@ -27,8 +30,9 @@ import numpy as np
 
 from scenario.config.correlations import RankCorrelation, iman_conover
 from scenario.config.distributions import sample
+from scenario.config.posterior import Posterior, draw_rows
 from scenario.config.schema import ScenarioConfig
-from scenario.engine.rng import correlation_rng, model_rng, parameter_rng
+from scenario.engine.rng import correlation_rng, model_rng, parameter_rng, posterior_rng
 from scenario.errors import ModelError
 from scenario.models.protocol import Block, BlockOutput, Model
 from scenario.results import Failure
@@ -39,7 +43,8 @@ __all__ = ["BlockResult", "Collected", "Plan", "block_inputs", "run_block", "run
 @dataclass(frozen=True)
 class Plan:
     """Everything a block needs: config, model, sizes, seed, the parameter specs, the
-    design's columns (``name -> array of length n``) and the correlations to impose."""
+    design's columns (``name -> array of length n``), the correlations to impose and the
+    posterior's rows (read once per run)."""
 
     config: ScenarioConfig
     model: Model
@@ -50,6 +55,7 @@ class Plan:
     specs: dict[str, Any]
     design: dict[str, np.ndarray] = field(default_factory=dict)
     correlations: tuple[RankCorrelation, ...] = ()
+    posterior: Posterior | None = None
 
 
 @dataclass
@@ -103,7 +109,8 @@ class Collected:
 
 
 def block_inputs(plan: Plan, b: int) -> dict[str, np.ndarray]:
-    """The inputs of block ``b`` of ``plan``: design rows, draws, correlated reordering.
+    """The inputs of block ``b`` of ``plan``: design rows, posterior rows, draws, correlated
+    reordering.
 
     Parameters
     ----------
@@ -120,10 +127,14 @@ def block_inputs(plan: Plan, b: int) -> dict[str, np.ndarray]:
     start = b * plan.block_size
     size = min(plan.block_size, plan.n - start)
     inputs: dict[str, np.ndarray] = {}
+    post = plan.posterior
+    rows = None if post is None else draw_rows(post, size, rng=posterior_rng(plan.seed, b))
     for name, spec in plan.specs.items():
         column = plan.design.get(name)
         if column is not None:
             inputs[name] = np.array(column[start : start + size], dtype=np.float64)
+        elif post is not None and rows is not None and name in post.columns:
+            inputs[name] = post.columns[name][rows]
         else:
             inputs[name] = sample(spec, size, rng=parameter_rng(plan.seed, b, name))
     if plan.correlations:

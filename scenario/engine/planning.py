@@ -4,10 +4,11 @@
 seed, workers, a design, precision targets and their cap), refuses replication counts whose
 results cannot fit in memory (:func:`estimate_memory` against 80 % of the available memory),
 and builds the :class:`~scenario.engine.blocks.Plan` every block reads: the specs of the
-parameters the model samples, the design's columns, and the correlations among the sampled
+parameters the model samples, the design's columns, the correlations among the sampled
 parameters (a correlation with a parameter the composition does not sample is left out
 with a note; one with a design column is an error, since the design sets those values
-exactly).
+exactly), and the rows of the scenario's calibrated posterior, read once per run
+(:mod:`scenario.config.posterior`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from scenario.config.correlations import RankCorrelation
 from scenario.config.locations import issue_at
+from scenario.config.posterior import load_posterior
 from scenario.config.schema import MAX_REPLICATIONS, ScenarioConfig
 from scenario.engine.blocks import Plan
 from scenario.engine.design import check_design
@@ -195,7 +197,7 @@ def _make_plan(
     design: dict[str, np.ndarray] | None = None,
 ) -> tuple[Plan, list[str]]:
     """What every block needs (the model, sizes, seed, the specs of its parameters, the
-    design and the correlations to impose), and notes for the user."""
+    design, the correlations to impose and the posterior's rows), and notes for the user."""
     declared_keys = {p.key for p in model.parameters}
     specs = {k: v for k, v in config.flat_parameters().items() if k in declared_keys}
     correlations, notes = _correlations_for(config, specs, design or {})
@@ -209,6 +211,7 @@ def _make_plan(
         specs=specs,
         design=design or {},
         correlations=correlations,
+        posterior=load_posterior(config),
     )
     return plan, notes
 

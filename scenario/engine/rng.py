@@ -6,11 +6,15 @@ Replications are split into blocks of fixed size. Block ``b`` owns
 * ``spawn_key=(b, 0, h(name))`` for uncertain parameter ``name`` (one stream each),
 * ``spawn_key=(b, 1, h(stream))`` for each model stream,
 * ``spawn_key=(b, 1, h(stream), 1 + i)`` when replication ``i`` of a failed block is re-run
-  alone, and
+  alone,
 * ``spawn_key=(b, 2, 0)`` for the shuffles that impose rank correlations between parameters
   (Iman–Conover, :mod:`scenario.config.correlations`): one stream per block, used only when
   the scenario declares ``correlations``. The parameters' own streams are untouched, so a
-  correlation reorders the draws of a block but never changes them,
+  correlation reorders the draws of a block but never changes them, and
+* ``spawn_key=(b, 3, 0)`` for the rows a block draws from a calibrated posterior
+  (:mod:`scenario.config.posterior`): one uniform per replication, used only when the
+  scenario names a ``posterior``. The parameters with a column take that row's values; the
+  others keep their own streams, so their draws do not change,
 
 with ``h`` a stable 32-bit hash (CRC-32 of the UTF-8 name). Because no stream depends on the
 worker count, the executor, or which other parameters and streams exist, the same seed gives
@@ -24,11 +28,19 @@ import zlib
 
 import numpy as np
 
-__all__ = ["block_seed", "correlation_rng", "model_rng", "parameter_rng", "stable_hash"]
+__all__ = [
+    "block_seed",
+    "correlation_rng",
+    "model_rng",
+    "parameter_rng",
+    "posterior_rng",
+    "stable_hash",
+]
 
 PARAMETER_BRANCH = 0
 MODEL_BRANCH = 1
 CORRELATION_BRANCH = 2
+POSTERIOR_BRANCH = 3
 
 
 def stable_hash(name: str) -> int:
@@ -78,4 +90,29 @@ def correlation_rng(seed: int, block: int) -> np.random.Generator:
         PCG64 on ``SeedSequence(seed, spawn_key=(block, 2, 0))``.
     """
     ss = np.random.SeedSequence(seed, spawn_key=(block, CORRELATION_BRANCH, 0))
+    return np.random.Generator(np.random.PCG64(ss))
+
+
+def posterior_rng(seed: int, block: int) -> np.random.Generator:
+    """Generator for the posterior rows drawn in block ``block``.
+
+    Replication ``i`` of the block takes the ``i``-th uniform of this stream and draws its
+    row by inverting the cumulative weights
+    (:func:`scenario.config.posterior.draw_rows`), so the rows depend only on the seed,
+    the block and the file, not on the levers or the other parameters: two scenarios run
+    on the same seed with the same posterior draw the same rows (common random numbers).
+
+    Parameters
+    ----------
+    seed : int
+        Root seed of the run.
+    block : int
+        Block index.
+
+    Returns
+    -------
+    numpy.random.Generator
+        PCG64 on ``SeedSequence(seed, spawn_key=(block, 3, 0))``.
+    """
+    ss = np.random.SeedSequence(seed, spawn_key=(block, POSTERIOR_BRANCH, 0))
     return np.random.Generator(np.random.PCG64(ss))

@@ -11,7 +11,9 @@ With ``design`` (:mod:`scenario.engine.design`), the design's columns replace th
 values of their parameters, row ``i`` in replication ``i``; every other parameter and every
 model stream is drawn as usual, so designs that differ in one column are paired (common
 random numbers). The scenario's ``correlations`` are imposed in every block by the
-Iman–Conover method (:mod:`scenario.config.correlations`), on a stream of their own. With
+Iman–Conover method (:mod:`scenario.config.correlations`), on a stream of their own. A
+calibrated ``posterior`` (:mod:`scenario.config.posterior`) gives each replication one of
+its rows, drawn by weight on a stream of its own, for the parameters it has columns for. With
 ``precision`` (:mod:`scenario.engine.precision`), blocks are added in order until the 95 %
 confidence interval of each named outcome's mean is narrow enough.
 
@@ -33,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from scenario.config.locations import issue_at
+from scenario.config.posterior import check_posterior, posterior_record
 from scenario.config.schema import ScenarioConfig
 from scenario.engine.blocks import BlockResult, Collected, Plan, run_block, run_task
 from scenario.engine.executors import make_executor
@@ -95,7 +98,8 @@ def resolve_model(config: ScenarioConfig, model: Model | None = None) -> Model:
 
 
 def check_config(config: ScenarioConfig, model: Model) -> list[str]:
-    """Check that ``config.parameters`` holds the parameters ``model`` declares, and any
+    """Check that ``config.parameters`` holds the parameters ``model`` declares, that the
+    columns of ``config.posterior``'s file are among them (and are not correlated), and any
     config issue the model itself can see (for a composition: triggers on undeclared
     events).
 
@@ -110,7 +114,8 @@ def check_config(config: ScenarioConfig, model: Model) -> list[str]:
     Raises
     ------
     ConfigError
-        One located issue per missing or unknown parameter, or per model-level issue.
+        One located issue per missing or unknown parameter, per model-level issue, or per
+        problem with the posterior file (:func:`scenario.config.posterior.check_posterior`).
     """
     declared = {p.key: p for p in model.parameters}
     ignorable: frozenset[str] = getattr(model, "ignored_parameters", frozenset())
@@ -145,9 +150,10 @@ def check_config(config: ScenarioConfig, model: Model) -> list[str]:
     if model_issues is not None:
         for path, message in model_issues(config):
             issues.append(issue_at(config, path, message))
+    post_issues, notes = check_posterior(config, declared, ignorable, model_name=model.name)
+    issues.extend(post_issues)
     if issues:
         raise ConfigError(issues)
-    notes: list[str] = []
     if ignored:
         groups = sorted({k.split(".", 1)[0] for k in ignored})
         notes.append(
@@ -242,6 +248,9 @@ def _assemble(
         notes=notes,
     )
     manifest["design_columns"] = sorted(plan.design)
+    manifest["posterior"] = (
+        None if plan.posterior is None else posterior_record(plan.posterior, config.posterior)
+    )
     if report is not None:
         manifest["precision"] = report
         manifest["max_replications"] = cap

@@ -1,6 +1,8 @@
 """Closed-form-tested mechanisms with no campaign knowledge.
 
 * :mod:`~scenario.models.kernels.lanchester`: square-law attrition, exact per step;
+* :mod:`~scenario.models.kernels.markov_lanchester`: the exact small-force Markov square
+  law (win probability by recursion, Gillespie simulation);
 * :mod:`~scenario.models.kernels.queueing`: Erlang-B and Erlang-C;
 * :mod:`~scenario.models.kernels.markov`: vectorised Markov chains, absorbing-chain stats;
 * :mod:`~scenario.models.kernels.engagement`: air-defence engagements, discrete-event;
