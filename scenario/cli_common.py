@@ -8,6 +8,7 @@ heavy is imported inside the functions, so ``scenario --help`` only pays for typ
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -49,12 +50,20 @@ app = typer.Typer(
 )
 
 
+def _width(stream: object) -> int | None:
+    """The terminal's width; when piped, ``COLUMNS`` if set, else 220 (wide tables whole)."""
+    if getattr(stream, "isatty", lambda: False)():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else 220
+
+
 @functools.cache
 def out() -> Console:
-    """The stdout console (220 columns when not a terminal)."""
+    """The stdout console (see :func:`_width`)."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 220)
+    return Console(width=_width(sys.stdout))
 
 
 @functools.cache
@@ -62,7 +71,7 @@ def err() -> Console:
     """The stderr console."""
     from rich.console import Console
 
-    return Console(stderr=True, width=None if sys.stderr.isatty() else 220)
+    return Console(stderr=True, width=_width(sys.stderr))
 
 
 ConfigArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]

@@ -202,7 +202,8 @@ class Results:
             import pandas as pd
         except ImportError:
             raise ResultsError(
-                "to_pandas() needs pandas: pip install 'scenario[pandas]'"
+                "to_pandas() needs pandas: pip install -e '.[pandas]' in the repository "
+                "(or pip install pandas)"
             ) from None
         data: dict[str, np.ndarray] = dict(self.outcomes)
         data.update({f"input:{k}": v for k, v in self.inputs.items()})

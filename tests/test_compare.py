@@ -186,3 +186,16 @@ def test_duplicate_names_are_made_unique() -> None:
     assert comp.options == ("baseline", "baseline #2")
     d = comp.outcome("nk_casualties").option("baseline #2").diff
     assert d is not None and d.p_tie == 1.0
+
+
+def test_objectives_on_outcomes_outside_the_composition_are_ignored_with_a_note() -> None:
+    from scenario.analysis import compare_options
+
+    over = ["submodels=[ground]"]
+    base = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=over)
+    adv = scenario.load_config(ROOT / "configs" / "options" / "advisors.yaml", overrides=over)
+    comp = compare_options(base, adv, replications=200, seed=1, outcomes=["nk_casualties"])
+    assert any("ad_leakers (threshold)" in n and "msam_value" in n for n in comp.notes)
+    # A name no registered model knows is still a mistake.
+    with pytest.raises(scenario.ResultsError, match="nk_casualtis"):
+        compare_options(base, adv, replications=50, seed=1, outcomes=["nk_casualtis"])

@@ -13,7 +13,7 @@ import pytest
 import scenario
 from scenario.config.levers import Msam
 from scenario.engine.harness import run_submodel
-from scenario.errors import ModelError
+from scenario.errors import EngineError, ModelError
 from scenario.models.campaign import SUBMODELS
 from scenario.models.daily import (
     DailyModel,
@@ -246,3 +246,32 @@ def test_the_trigger_help_names_exactly_the_campaigns_events() -> None:
     named = {w.strip(" ,.()`") for w in text.replace("e.g.", "").split() if "_" in w}
     w = compose("campaign", [sm.name for sm in SUBMODELS]).wiring
     assert named == set(w.events)
+
+
+class InPlaceClock(Clock):
+    """Writes the same array every day, changed in place (as ground does with nk_deployed)."""
+
+    def start(self, ctx: SubmodelContext) -> np.ndarray:  # type: ignore[override]
+        return np.zeros(ctx.n)
+
+    def step(self, ctx: SubmodelContext, state: np.ndarray, t: int) -> None:  # type: ignore[override]
+        state[:] = float(t)
+        ctx.write(CLOCK, state)
+
+
+def test_yesterday_is_a_copy_even_when_the_producer_changes_its_array_in_place() -> None:
+    cfg = scenario.load_config(BASE, overrides=["horizon_days=6"])
+    lag = run_submodel([InPlaceClock(), Reader(reads=(yesterday(CLOCK),))], cfg, n=2)
+    np.testing.assert_array_equal(lag.signals["mirror"][:, 0], [-1.0, *range(5)])
+
+
+def test_sensitivity_refuses_correlated_inputs_up_front() -> None:
+    from scenario.analysis.sensitivity import tornado
+
+    corr = (
+        "correlations=[{between: [ground.ua_troops_initial, ground.ru_troops_initial], "
+        "rho: 0.5, source: 'ASSUMPTION: t', as_of: 2024-11-01, confidence: none}]"
+    )
+    cfg = scenario.load_config(BASE, overrides=[corr])
+    with pytest.raises(EngineError, match="needs independent inputs"):
+        tornado(cfg, outcome="nk_casualties", replications=10)

@@ -48,3 +48,16 @@ def test_degenerate_inputs() -> None:
     assert np.allclose(fit_additive(np.ones(10), y), y.mean())
     with pytest.raises(ResultsError, match="x has 10 rows but y has 9"):
         fit_additive(np.arange(10.0), np.arange(9.0))
+
+
+def test_small_samples_do_not_fit_their_noise() -> None:
+    """An exact fit through the noise would make every input look informative: with few
+    replications the basis shrinks (fewer knots, then a line) and GCV keeps a residual."""
+    rng = np.random.default_rng(4)
+    for n in (12, 20, 60, 200):
+        x, y = rng.uniform(size=n), rng.normal(size=n)
+        fit = fit_additive(x, y)
+        r2 = 1 - np.sum((y - fit) ** 2) / np.sum((y - y.mean()) ** 2)
+        assert r2 < 0.5, (n, r2)
+    with pytest.raises(ResultsError, match=r"too few replications \(30\) for a regression on 4"):
+        fit_additive(rng.uniform(size=(30, 4)), rng.normal(size=30))

@@ -109,6 +109,7 @@ def test_msam_decision_names_its_most_valuable_uncertainty() -> None:
     base = scenario.load_config(ROOT / "configs" / "baseline.yaml")
     msam = scenario.load_config(ROOT / "configs" / "options" / "msam.yaml")
     res = voi(base, msam, objective="msam_value", replications=2000, seed=3, groups=True)
+    assert res.rows[0].factor == "air_defence"  # M-SAM acts on air defence alone
     assert res.rows[0].evppi > 0
     assert res.rows[0].evppi >= res.rows[-1].evppi
     assert res.evpi >= res.rows[0].evppi * 0.9
@@ -150,3 +151,13 @@ def test_cli_voi_prints_the_choice_and_the_top_uncertainty() -> None:
         ],
     )
     assert bad.exit_code == 1 and "msam_value" in bad.output and "Traceback" not in bad.output
+
+
+def test_voi_refuses_small_or_unpaired_runs() -> None:
+    base = scenario.load_config(ROOT / "configs" / "baseline.yaml")
+    msam = scenario.load_config(ROOT / "configs" / "options" / "msam.yaml")
+    with pytest.raises(ResultsError, match=r"at least 50 paired replications"):
+        voi(base, msam, objective="msam_value", replications=20, seed=1)
+    wave = scenario.load_config(ROOT / "configs" / "adversary" / "large_second_wave.yaml")
+    with pytest.raises(ResultsError, match="differ only in their levers"):
+        voi(base, wave, objective="nk_casualties", replications=100, seed=1)

@@ -36,6 +36,7 @@ from scenario.analysis.objectives import (
     default_objective_names,
     objective,
     resolve_objectives,
+    restrict_objectives,
 )
 from scenario.analysis.robustness import Robustness, check_paired, robustness
 from scenario.analysis.summary import summarize_outcome, wilson_interval
@@ -404,6 +405,8 @@ def compare_options(
     base_name = next(iter(named))
     base_res = named[base_name]
     objs = given if given is not None else resolve_objectives(None, base_res)
+    objs, dropped = restrict_objectives(objs, list(base_res.outcomes))
+    notes = [*notes, *dropped]
     names = list(outcomes) if outcomes is not None else default_objective_names(base_res, objs)
     rows = tuple(_outcome_comparison(n, named, base_name, objs) for n in names)
     directed = [r.outcome for r in rows if r.direction != "info"]

@@ -120,7 +120,8 @@ def _salib(module: str) -> Any:
         return importlib.import_module(module)
     except ImportError:
         raise EngineError(
-            "Morris and Sobol analyses need SALib: pip install 'scenario[analysis]'"
+            "Morris and Sobol analyses need SALib: pip install -e '.[analysis]' in the "
+            "repository (or pip install SALib)"
         ) from None
 
 

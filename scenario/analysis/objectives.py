@@ -41,6 +41,7 @@ __all__ = [
     "default_objective_names",
     "objective",
     "resolve_objectives",
+    "restrict_objectives",
 ]
 
 
@@ -101,6 +102,46 @@ def resolve_objectives(
         return Objectives.model_validate(dict(objectives))
     except (ValidationError, TypeError, ValueError) as exc:
         raise ResultsError(f"objectives is not a valid objectives block: {exc}") from None
+
+
+def _registered_outcomes() -> set[str]:
+    """Outcomes of every registered model and submodel (known, even if not composed)."""
+    from scenario.models.registry import default_registry, submodel_registry
+
+    names = {o.name for m in default_registry() for o in default_registry().get(m).outcomes}
+    subs = submodel_registry()
+    names |= {o.name for n in subs.names() for o in subs.get(n).outcomes}
+    return names
+
+
+def restrict_objectives(
+    objectives: Objectives, outcomes: Sequence[str]
+) -> tuple[Objectives, list[str]]:
+    """Drop thresholds and weighted objectives on outcomes of submodels that are not in the
+    composition (``outcomes`` are the run's), with a one-line note; names that no registered
+    model knows are kept, so that :func:`check_names` still reports them as mistakes."""
+    have = set(outcomes)
+    known = _registered_outcomes()
+    thresholds = {
+        k: v
+        for k, v in objectives.thresholds.items()
+        if k in have or k in objectives.weighted or k not in known
+    }
+    weighted = {
+        k: v
+        for k, v in objectives.weighted.items()
+        if all(o in have or o not in known for o in v.weights)
+    }
+    dropped = [f"{k} (threshold)" for k in objectives.thresholds if k not in thresholds]
+    dropped += [f"{k} (weighted)" for k in objectives.weighted if k not in weighted]
+    thresholds = {k: v for k, v in thresholds.items() if k in have or k in weighted}
+    if not dropped:
+        return objectives, []
+    note = (
+        "note: objectives on outcomes of submodels not in this composition were ignored: "
+        + ", ".join(dropped)
+    )
+    return Objectives(thresholds=thresholds, weighted=weighted), [note]
 
 
 def _closest(name: str, choices: Sequence[str]) -> str:

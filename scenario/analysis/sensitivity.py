@@ -147,9 +147,21 @@ def _design(
     return {k: ppf(specs[k], u[:, j]) for j, k in enumerate(keys)}
 
 
+def _check_independent(config: ScenarioConfig) -> None:
+    """Refuse a config with rank correlations: the designs set each parameter on its own."""
+    if config.correlations:
+        pairs = ", ".join(" ~ ".join(c.between) for c in config.correlations)
+        raise EngineError(
+            "sensitivity analysis moves each factor on its own and needs independent inputs, "
+            f"but this config declares rank correlations ({pairs}); run it on a copy without "
+            "them (--set 'correlations=[]') and read the result for independent inputs"
+        )
+
+
 def _check_outcome(config: ScenarioConfig, outcome: str) -> None:
     from scenario.engine.runner import resolve_model
 
+    _check_independent(config)
     names = [o.name for o in resolve_model(config).outcomes]
     if outcome not in names:
         import difflib

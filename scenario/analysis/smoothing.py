@@ -9,9 +9,14 @@ The regression behind EVPPI (:mod:`scenario.analysis.voi`) estimates
 * a pair uses the row-wise tensor product of its two bases; three or more inputs, the
   concatenation of their bases (an additive model, as the GAMs of Strong et al. 2014 for
   larger groups without interactions);
+* the basis is kept to at most :math:`n/10` columns: inputs get fewer knots, then a
+  straight line, as :math:`n` shrinks, and fewer than 10 replications per input is an
+  error (an exact fit through the noise would make every input look informative);
 * with the columns and :math:`y` centred, the coefficients minimise
   :math:`\lVert y - X\beta \rVert^2 + \lambda \lVert\beta\rVert^2`; :math:`\lambda` is the one
-  of a log-spaced grid that minimises :math:`GCV(\lambda) = n\,RSS / (n - \mathrm{tr}\,H)^2`
+  of a log-spaced grid that minimises
+  :math:`GCV(\lambda) = n\,RSS / (n - 1 - \mathrm{tr}\,H)^2` (one degree of freedom for
+  the centring)
   (Craven & Wahba 1979), where with :math:`X^TX = V \mathrm{diag}(s) V^T`,
   :math:`\mathrm{tr}\,H = \sum_j s_j / (s_j + \lambda)`; every candidate costs
   :math:`O(k^2)` once the eigen-decomposition of the :math:`k \times k` matrix is done.
@@ -52,17 +57,31 @@ def bspline_basis(x: np.ndarray, interior: int = 8) -> np.ndarray:
     return np.asarray(basis)
 
 
+def _spline_or_line(x: np.ndarray, columns: int, interior: int) -> np.ndarray:
+    """A cubic spline basis within ``columns`` columns, else the centred input itself."""
+    if columns >= 5:
+        return bspline_basis(x, min(interior, columns - 4))
+    return (x - x.mean())[:, None] if np.ptp(x) > 0 else np.zeros((x.size, 0))
+
+
 def _design(x: np.ndarray) -> np.ndarray:
-    cols = x.shape[1]
-    if cols == 1:
-        return bspline_basis(x[:, 0], 10)
-    if cols == 2:
+    """The regression basis, kept to at most n / 10 columns (module docstring)."""
+    n, cols = x.shape
+    budget = n // 10
+    if budget < cols:
+        raise ResultsError(
+            f"too few replications ({n}) for a regression on {cols} inputs: need at least "
+            f"{10 * cols}"
+        )
+    if cols == 2 and budget >= 81 + 18:  # a 9 x 9 tensor plus the two margins
         b1, b2 = bspline_basis(x[:, 0], 5), bspline_basis(x[:, 1], 5)
         if b1.shape[1] and b2.shape[1]:
-            tensor = (b1[:, :, None] * b2[:, None, :]).reshape(x.shape[0], -1)
+            tensor = (b1[:, :, None] * b2[:, None, :]).reshape(n, -1)
             return np.hstack([tensor, b1, b2])
         return np.hstack([b1, b2])
-    return np.hstack([bspline_basis(x[:, j], 5) for j in range(cols)])
+    per = budget // cols
+    interior = 10 if cols == 1 else 5
+    return np.hstack([_spline_or_line(x[:, j], per, interior) for j in range(cols)])
 
 
 def fit_additive(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -92,7 +111,10 @@ def fit_additive(x: np.ndarray, y: np.ndarray) -> np.ndarray:
             w = z / (s + lam)
             rss = yy - 2.0 * float(w @ z) + float((w * w) @ s)
             edf = float(np.sum(s / (s + lam)))
-            gcv = n * max(rss, 0.0) / max(n - edf, 1.0) ** 2
+            dof = n - 1.0 - edf  # the centring took one degree of freedom
+            if dof <= 0.5:
+                continue
+            gcv = n * max(rss, 0.0) / dof**2
             if gcv < best_gcv:
                 best_gcv, best_fit = gcv, X @ (V @ w)
         out[d] = means[d] + best_fit

@@ -336,7 +336,10 @@ def _check_outcomes(
         declared, cfg = list(base.outcomes), base.config
     else:
         declared, cfg = [o.name for o in resolve_model(base).outcomes], base
+    from scenario.analysis.objectives import restrict_objectives
+
     objs = objectives if objectives is not None else cfg.objectives
+    objs, _ = restrict_objectives(objs, declared)
     check_names([*outcomes, *objs.thresholds], declared, list(objs.weighted))
 
 

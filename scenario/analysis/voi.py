@@ -22,7 +22,10 @@ generalised cross-validation), whose fitted values :math:`\hat g_d(\varphi_i)` e
           - \max_d \frac1n \sum_i \hat g_d(\varphi_i), \qquad \hat g_1 \equiv 0 .
 
 EVPI is the same estimate with :math:`\varphi` = every parameter (an additive model, which
-misses interactions between parameters: read it as a lower estimate). The model's own
+misses interactions between parameters); it needs at least 10 replications per varied
+parameter and is reported as not estimated below that. The regression basis is kept to at
+most :math:`n/10` columns (:mod:`scenario.analysis.smoothing`), so a small run does not fit
+its noise exactly; at least 50 paired replications are required. The model's own
 randomness is not information anyone can buy, so it is averaged out by the regression; the
 per-replication value :math:`\frac1n\sum_i \max_d NB_{d,i} - \max_d \overline{NB_d}`, which
 would also "resolve" that randomness, is reported separately as an upper bound. Standard
@@ -77,6 +80,7 @@ class ValueOfInformation(BaseModel):
     evpi: float
     evpi_se: float
     evpi_upper: float
+    dropped: int
     rows: tuple[VoiRow, ...]
 
 
@@ -150,6 +154,28 @@ def _runs(
     return out
 
 
+MIN_REPLICATIONS = 50
+"""Fewest paired replications for which value of information is estimated."""
+
+
+def _check_shared_inputs(runs: Sequence[Results]) -> None:
+    """The options must see the same inputs in every replication (same parameter
+    distributions and seed), or EVPPI has no common parameter to condition on."""
+    first = runs[0]
+    for r in runs[1:]:
+        differ = [
+            k
+            for k, v in first.inputs.items()
+            if k in r.inputs and not np.array_equal(v, r.inputs[k], equal_nan=True)
+        ]
+        if differ:
+            raise ResultsError(
+                f"{r.config.name!r} drew other inputs than {first.config.name!r} for "
+                f"{len(differ)} parameter(s), e.g. {differ[0]!r}: value of information needs "
+                "options that differ only in their levers (same parameters, same seed)"
+            )
+
+
 def _factor_inputs(
     first: Results, groups: bool, parameters: Sequence[str] | None
 ) -> dict[str, tuple[str, ...]]:
@@ -164,6 +190,30 @@ def _factor_inputs(
             raise ResultsError(f"parameters: not varied inputs of these runs: {missing}")
         table = {p: table[p] for p in parameters}
     return table
+
+
+def _rows(
+    nb: np.ndarray,
+    first: Results,
+    ok: np.ndarray,
+    table: dict[str, tuple[str, ...]],
+    evpi: float,
+) -> list[VoiRow]:
+    """EVPPI of every factor."""
+    rows = []
+    for factor, keys in table.items():
+        x = np.column_stack([first.inputs[k][ok] for k in keys])
+        est, se = evppi(nb, x)
+        rows.append(
+            VoiRow(
+                factor=factor,
+                parameters=keys,
+                evppi=est,
+                se=se,
+                share_of_evpi=est / evpi if evpi > 0 else math.nan,
+            )
+        )
+    return rows
 
 
 def voi(
@@ -206,23 +256,20 @@ def voi(
     nb = np.vstack([sign * v.values for v in values])
     ok = np.all(np.isfinite(nb), axis=0)
     nb = nb[:, ok]
+    if nb.shape[1] < MIN_REPLICATIONS:
+        raise ResultsError(
+            f"replications: value of information needs at least {MIN_REPLICATIONS} paired "
+            f"replications with a finite {objective!r} (got {nb.shape[1]})"
+        )
     first = runs[0]
+    _check_shared_inputs(runs)
     table = _factor_inputs(first, groups, parameters)
     all_x = np.column_stack([first.inputs[k][ok] for ks in table.values() for k in ks])
-    evpi, evpi_se = evppi(nb, all_x)
-    rows = []
-    for factor, keys in table.items():
-        x = np.column_stack([first.inputs[k][ok] for k in keys])
-        est, se = evppi(nb, x)
-        rows.append(
-            VoiRow(
-                factor=factor,
-                parameters=keys,
-                evppi=est,
-                se=se,
-                share_of_evpi=est / evpi if evpi > 0 else 0.0,
-            )
-        )
+    try:
+        evpi, evpi_se = evppi(nb, all_x)
+    except ResultsError:  # too few replications for a regression on every input at once
+        evpi, evpi_se = math.nan, math.nan
+    rows = _rows(nb, first, ok, table, evpi)
     rows.sort(key=lambda r: -r.evppi)
     means = nb.mean(axis=1) * sign
     names = tuple(r.config.name for r in runs)
@@ -236,6 +283,7 @@ def voi(
         replications=int(nb.shape[1]),
         evpi=evpi,
         evpi_se=evpi_se,
+        dropped=int((~ok).sum()),
         evpi_upper=evpi_per_replication(nb),
         rows=tuple(rows),
     )

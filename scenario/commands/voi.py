@@ -20,18 +20,27 @@ __all__ = ["voi", "voi_table"]
 
 def voi_table(result: ValueOfInformation, top: int = 15) -> Table:
     """The choice and the most valuable uncertainties, 80 columns wide."""
+    import math
+
+    from rich.markup import escape
     from rich.table import Table
 
     unit = f" ({result.unit})" if result.unit else ""
+    if math.isfinite(result.evpi):
+        evpi = f"EVPI {fmt(result.evpi)} (s.e. {fmt(result.evpi_se)})"
+    else:
+        evpi = "EVPI not estimated (needs 10 replications per varied parameter)"
+    dropped = f" ({result.dropped:,} dropped: objective not finite)" if result.dropped else ""
     title = (
-        f"value of information for choosing by {result.objective}{unit}, "
-        f"{result.direction}; {result.replications:,} paired replications\n"
+        f"value of information for choosing by {escape(result.objective)}{escape(unit)}, "
+        f"{result.direction}; {result.replications:,} paired replications{dropped}\n"
         + "\n".join(
-            f"  {name}: mean {fmt(m)}{' <- best on average' if name == result.best else ''}"
+            f"  {escape(name)}: mean {fmt(m)}"
+            f"{' <- best on average' if name == result.best else ''}"
             for name, m in zip(result.options, result.means, strict=True)
         )
-        + f"\n  EVPI {fmt(result.evpi)} (s.e. {fmt(result.evpi_se)}); "
-        f"with the model's own randomness resolved too: {fmt(result.evpi_upper)}"
+        + f"\n  {evpi}\n  with the model's own randomness resolved too: "
+        f"{fmt(max(result.evpi_upper, 0.0))}"
     )
     table = Table(title=title, title_justify="left", header_style="bold")
     table.add_column("uncertainty", overflow="fold")
@@ -39,7 +48,8 @@ def voi_table(result: ValueOfInformation, top: int = 15) -> Table:
     table.add_column("s.e.", justify="right")
     table.add_column("share of EVPI", justify="right")
     for r in result.rows[:top]:
-        table.add_row(r.factor, fmt(r.evppi), fmt(r.se), f"{r.share_of_evpi:.0%}")
+        share = f"{r.share_of_evpi:.0%}" if math.isfinite(r.share_of_evpi) else "-"
+        table.add_row(r.factor, fmt(r.evppi), fmt(r.se), share)
     return table
 
 

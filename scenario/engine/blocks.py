@@ -139,6 +139,8 @@ def block_inputs(plan: Plan, b: int) -> dict[str, np.ndarray]:
             inputs[name] = sample(spec, size, rng=parameter_rng(plan.seed, b, name))
     if plan.correlations:
         inputs.update(iman_conover(inputs, plan.correlations, rng=correlation_rng(plan.seed, b)))
+    for column in inputs.values():  # models read inputs; results keep them unchanged
+        column.setflags(write=False)
     return inputs
 
 

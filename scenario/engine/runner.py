@@ -209,8 +209,10 @@ def _execute(
                     progress(acc.done, plan.n)
     except BrokenProcessPool as exc:
         raise EngineError(
-            f"a worker process died during the run ({exc}); nothing was returned. "
-            "Re-run with workers=1 to see the model's own error."
+            f"a worker process died during the run ({exc}); nothing was returned. Worker "
+            "processes are spawned: a script that runs with workers > 1 must do so under "
+            '`if __name__ == "__main__":`. Re-run with workers=1 to see the model\'s own '
+            "error."
         ) from None
     finally:
         if own_pool and pool is not None:
