@@ -8,7 +8,6 @@ heavy is imported inside the functions, so ``scenario --help`` only pays for typ
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -51,11 +50,9 @@ app = typer.Typer(
 
 
 def _width(stream: object) -> int | None:
-    """The terminal's width; when piped, ``COLUMNS`` if set, else 220 (wide tables whole)."""
-    if getattr(stream, "isatty", lambda: False)():
-        return None
-    columns = os.environ.get("COLUMNS", "")
-    return int(columns) if columns.isdigit() and int(columns) > 0 else 220
+    """The terminal's width, or 220 columns when piped (so wide tables stay whole; narrow
+    layouts for pipes and small terminals are issue 10's)."""
+    return None if getattr(stream, "isatty", lambda: False)() else 220
 
 
 @functools.cache
