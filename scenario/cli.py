@@ -278,7 +278,8 @@ def wiring(config: ConfigArg, sets: SetOpt = None) -> None:
     from scenario.engine.runner import resolve_model
 
     try:
-        model = resolve_model(_load(config, sets))
+        cfg = _load(config, sets)
+        model = resolve_model(cfg)
     except ScenarioError as exc:
         raise _fail(exc) from None
     plain = functools.partial(
@@ -289,6 +290,8 @@ def wiring(config: ConfigArg, sets: SetOpt = None) -> None:
         plain(f"model {model.name} is not a composition of submodels")
         return
     plain(wired.describe())
+    found = getattr(model, "config_issues", None)
+    problems = found(cfg) if found is not None else []
     ignored: frozenset[str] = getattr(model, "ignored_parameters", frozenset())
     if ignored:
         groups = sorted({k.split(".", 1)[0] for k in ignored})
@@ -296,6 +299,12 @@ def wiring(config: ConfigArg, sets: SetOpt = None) -> None:
             f"ignored: {len(ignored)} parameters of submodels not in this composition "
             f"(groups: {', '.join(groups)})"
         )
+    if problems:  # e.g. a trigger on an event this composition does not declare
+        from scenario.config.locations import issue_at
+
+        for path, message in problems:
+            _print_error(str(issue_at(cfg, path, message)))
+        raise typer.Exit(code=1)
 
 
 @app.command()

@@ -444,3 +444,20 @@ def test_validate_checks_every_sweep_point(tmp_path: Path) -> None:
     assert res.output.count("ok: ") == 1
     assert f"{bad}:3:30: policy.msam.batteries:" in res.stderr
     assert "in sweep point policy.msam.batteries=-4" in res.stderr
+
+
+def test_wiring_reports_a_trigger_on_an_event_outside_the_composition() -> None:
+    res = runner.invoke(
+        app,
+        [
+            "wiring",
+            BASELINE,
+            "--set",
+            "submodels=[ground]",
+            "--set",
+            "policy.msam.trigger={event: escalation_level_at_least, threshold: 2}",
+        ],
+    )
+    assert res.exit_code == 1
+    assert "order: ground" in res.output
+    assert "no submodel of model 'campaign' declares this event" in res.output

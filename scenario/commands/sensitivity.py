@@ -63,11 +63,12 @@ def sensitivity_table(result: Tornado | MorrisResult | SobolResult, top: int = 2
             ["factor", "mu*  [95% CI]", "mu", "sigma"],
         )
         for m in result.rows[:top]:
+            lo = max(m.mu_star_lo, 0.0)  # mu* is a mean of absolute values
             t.add_row(
                 m.factor,
-                f"{fmt(m.mu_star)} [{fmt(m.mu_star_lo)}, {fmt(m.mu_star_hi)}]",
+                f"{fmt(m.mu_star)} [{fmt(lo)}, {fmt(m.mu_star_hi)}]",
                 fmt(m.mu),
-                fmt(m.sigma),
+                fmt(m.sigma) if m.sigma == m.sigma else "-",  # SALib: no sigma for groups
             )
     elif isinstance(result, SobolResult):
         lvl = f"{result.conf_level * 100:g}%"
