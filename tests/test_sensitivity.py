@@ -153,3 +153,9 @@ def test_cli_sensitivity_prints_an_80_column_table() -> None:
     )
     assert bad.exit_code == 1 and "did you mean 'nk_casualties'" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_an_outcome_that_does_not_vary_is_refused() -> None:
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml")
+    with pytest.raises(ResultsError, match="same .0. in every run"):
+        sobol(cfg, outcome="cost_total_usd_m", n=16, groups=True)

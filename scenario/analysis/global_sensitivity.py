@@ -43,7 +43,7 @@ from scenario.analysis.sensitivity import (
     _unit,
     factors,
 )
-from scenario.errors import EngineError
+from scenario.errors import EngineError, ResultsError
 
 if TYPE_CHECKING:
     from scenario.config.schema import ScenarioConfig
@@ -110,6 +110,16 @@ class SobolResult(BaseModel):
     noise_lo: float
     noise_hi: float
     rows: tuple[SobolRow, ...]
+
+
+def _varying(y: np.ndarray, outcome: str) -> np.ndarray:
+    """Refuse an outcome that does not vary over the design (its indices are undefined)."""
+    if float(np.ptp(y)) == 0.0:
+        raise ResultsError(
+            f"outcome {outcome!r} is the same ({y[0]:g}) in every run of the design: its "
+            "sensitivity indices are undefined (is the lever that drives it off?)"
+        )
+    return y
 
 
 def _salib(module: str) -> Any:
@@ -210,7 +220,7 @@ def morris(
         workers=workers,
         design=_design(config, table, unit),
     )
-    y = _outcome(res, outcome)
+    y = _varying(_outcome(res, outcome), outcome)
     out = morris_analyze.analyze(
         problem, unit, y, num_levels=levels, conf_level=conf_level, seed=s, num_resamples=1000
     )
@@ -323,7 +333,7 @@ def sobol(
     unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=s)
     design = _design(config, table, unit)
     res = run(config, replications=unit.shape[0], seed=s, workers=workers, design=design)
-    y = _outcome(res, outcome)
+    y = _varying(_outcome(res, outcome), outcome)
     out = sobol_analyze.analyze(
         problem, y, calc_second_order=False, conf_level=conf_level, seed=s, num_resamples=1000
     )
