@@ -63,14 +63,14 @@ def test_declared_uses_work() -> None:
     def ok(ctx: SubmodelContext) -> None:
         seen["p"] = ctx.p("ground.ua_kill_rate")
         seen["read"] = ctx.read(NK_CASUALTIES_TODAY)  # producer absent: the default
-        seen["has"] = ctx.has(NK_CASUALTIES_TODAY)
+        seen["written"] = ctx.written(NK_CASUALTIES_TODAY)
         seen["lever"] = ctx.lever(Advisors).deploy
         seen["active"] = ctx.active(Advisors, 0)
         seen["draw"] = ctx.rng().random()
         ctx.write(MINE, np.ones(ctx.n))
 
     _run(ok)
-    assert seen["p"].shape == (4,) and np.all(seen["read"] == 0.0) and not seen["has"]
+    assert seen["p"].shape == (4,) and np.all(seen["read"] == 0.0) and seen["written"] is None
     assert seen["lever"] is False and not seen["active"].any()
 
 

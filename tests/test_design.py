@@ -44,8 +44,10 @@ def test_the_campaign_reproduces_bit_for_bit_through_a_design(baseline_path: Pat
         overrides=["run.replications=300", "run.block_size=100", "run.series_replications=20"],
     )
     plain = run(cfg)
-    res = run(cfg, design={k: plain.inputs[k] for k in list(plain.inputs)[::7]})
+    given = list(plain.inputs)[::7]
+    res = run(cfg, design={k: plain.inputs[k] for k in given})
     _same(plain, res)
+    assert res.design_columns == tuple(sorted(given))
 
 
 def test_a_constant_column_changes_only_what_depends_on_it() -> None:
@@ -73,6 +75,7 @@ def test_worker_count_does_not_change_a_design_run() -> None:
     serial = run(cfg, model=Toy(), design=design)
     pooled = run(cfg, model=Toy(), design=design, workers=2)
     _same(serial, pooled)
+    assert np.array_equal(pooled.inputs["toy.a"], design["toy.a"])
 
 
 def test_failures_are_recorded_at_the_design_rows() -> None:
@@ -119,6 +122,7 @@ def test_a_dataframe_like_design_is_accepted() -> None:
     plain = run(cfg, model=Toy())
     res = run(cfg, model=Toy(), design=_Frame({"toy.b": plain.inputs["toy.b"]}))
     _same(plain, res)
+    assert res.design_columns == ("toy.b",)
 
 
 def test_a_pandas_dataframe_is_accepted() -> None:
@@ -127,6 +131,7 @@ def test_a_pandas_dataframe_is_accepted() -> None:
     plain = run(cfg, model=Toy())
     res = run(cfg, model=Toy(), design=pd.DataFrame({"toy.a": plain.inputs["toy.a"]}))
     _same(plain, res)
+    assert res.design_columns == ("toy.a",)
 
 
 def test_the_design_is_copied_not_shared() -> None:

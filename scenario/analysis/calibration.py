@@ -97,11 +97,16 @@ class Calibration:
     record: str
     parameters: tuple[str, ...]
     values: np.ndarray  # (n, k): parameter values of the particles
-    weights: np.ndarray  # (n,), summing to 1
     distances: np.ndarray  # (n,)
     waves: tuple[Wave, ...]
     narrowing: tuple[Narrowing, ...]
     seed: int
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The particles' weights: equal (module docstring), summing to 1."""
+        n = self.values.shape[0]
+        return np.full(n, 1.0 / n)
 
     @property
     def ess(self) -> float:
@@ -245,7 +250,8 @@ def _move(
     ), int(ok.sum())
 
 
-def _narrowing(sim: _Simulator, values: np.ndarray, w: np.ndarray) -> tuple[Narrowing, ...]:
+def _narrowing(sim: _Simulator, values: np.ndarray) -> tuple[Narrowing, ...]:
+    """Prior and posterior (equally weighted particles) means and 90 % widths."""
     from scenario.config.distributions import ppf
 
     out = []
@@ -253,14 +259,12 @@ def _narrowing(sim: _Simulator, values: np.ndarray, w: np.ndarray) -> tuple[Narr
         spec = sim.specs[key]
         prior = ppf(spec, np.linspace(0.0005, 0.9995, 1000))
         lo, hi = ppf(spec, np.array([0.05, 0.95]))
-        order = np.argsort(values[:, j])
-        cw = np.cumsum(w[order])
-        q5, q95 = np.interp([0.05, 0.95], cw, values[order, j])
+        q5, q95 = np.quantile(values[:, j], [0.05, 0.95])
         out.append(
             Narrowing(
                 parameter=key,
                 prior_mean=float(prior.mean()),
-                posterior_mean=float(w @ values[:, j]),
+                posterior_mean=float(values[:, j].mean()),
                 prior_width=float(hi - lo),
                 posterior_width=float(q95 - q5),
             )
@@ -357,17 +361,13 @@ def calibrate(
     sim = _Simulator(config, keys, record.fit_points(), s, workers)
     rng = np.random.default_rng(np.random.SeedSequence([s, 0xABC]))
     state, history = _smc(sim, rng, particles, waves, quantile, min_acceptance, moves)
-    values = state[1]
-    w = np.full(particles, 1.0 / particles)
-    dist = state[2]
     return Calibration(
         record=record.name,
         parameters=keys,
-        values=values,
-        weights=w,
-        distances=dist,
+        values=state[1],
+        distances=state[2],
         waves=tuple(history),
-        narrowing=_narrowing(sim, values, w),
+        narrowing=_narrowing(sim, state[1]),
         seed=s,
     )
 

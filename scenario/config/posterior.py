@@ -56,7 +56,6 @@ Reading: :func:`read_posterior` (errors located in the CSV), :func:`load_posteri
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import os
 from collections.abc import Collection, Mapping, Sequence
@@ -69,6 +68,7 @@ from pydantic import Field
 
 from scenario.config.distribution_specs import Provenance
 from scenario.config.locations import SourceMap, issue_at
+from scenario.config.names import closest_parameter
 from scenario.errors import ConfigError, ConfigIssue
 
 if TYPE_CHECKING:
@@ -356,17 +356,6 @@ def load_posterior(config: ScenarioConfig) -> Posterior | None:
         raise ConfigError(issues) from None
 
 
-def _closest(name: str, declared: Sequence[str]) -> str | None:
-    """The declared parameter closest to ``name``, by the whole key or by its name part."""
-    close = difflib.get_close_matches(name, list(declared), n=1)
-    if close:
-        return close[0]
-    by_name = {k.split(".", 1)[-1]: k for k in declared}
-    part = name.split(".", 1)[-1]
-    close = difflib.get_close_matches(part, list(by_name), n=1)
-    return by_name[close[0]] if close else None
-
-
 def check_posterior(
     config: ScenarioConfig,
     declared: Collection[str],
@@ -405,7 +394,7 @@ def check_posterior(
     for name in post.columns:
         if name in declared or name in ignorable:
             continue
-        close = _closest(name, sorted(declared))
+        close = closest_parameter(name, sorted(declared))
         hint = f"; did you mean {close!r}?" if close else ""
         issues.append(
             issue_at(

@@ -18,12 +18,12 @@ wrong length or shape, non-numeric and non-finite values.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from scenario.config.names import closest_parameter
 from scenario.errors import EngineError
 
 __all__ = ["check_design", "design_columns"]
@@ -57,21 +57,10 @@ def design_columns(design: Any) -> dict[str, Any]:
     )
 
 
-def _closest(name: str, declared: Sequence[str]) -> str | None:
-    """The declared parameter closest to ``name``, by the whole key or by its name part."""
-    close = difflib.get_close_matches(name, list(declared), n=1)
-    if close:
-        return close[0]
-    by_name = {k.split(".", 1)[-1]: k for k in declared}
-    part = name.split(".", 1)[-1]
-    close = difflib.get_close_matches(part, list(by_name), n=1)
-    return by_name[close[0]] if close else None
-
-
 def _column(name: Any, values: Any, declared: Sequence[str]) -> np.ndarray:
     """One design column as a read-only float64 copy, after its name and values pass."""
     if not isinstance(name, str) or name not in declared:
-        close = _closest(str(name), declared)
+        close = closest_parameter(str(name), declared)
         hint = f"; did you mean {close!r}?" if close else ""
         raise EngineError(
             f"design column {name!r} is not a sampled parameter of this run{hint} "

@@ -48,6 +48,11 @@ def stable_hash(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) & 0xFFFFFFFF
 
 
+def _generator(seed: int, key: tuple[int, ...]) -> np.random.Generator:
+    """PCG64 on ``SeedSequence(seed, spawn_key=key)``: every stream of the convention."""
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
 def block_seed(seed: int, block: int) -> np.random.SeedSequence:
     """The ``SeedSequence`` of block ``block``."""
     return np.random.SeedSequence(seed, spawn_key=(block,))
@@ -55,8 +60,7 @@ def block_seed(seed: int, block: int) -> np.random.SeedSequence:
 
 def parameter_rng(seed: int, block: int, name: str) -> np.random.Generator:
     """Generator for sampling uncertain parameter ``name`` in block ``block``."""
-    ss = np.random.SeedSequence(seed, spawn_key=(block, PARAMETER_BRANCH, stable_hash(name)))
-    return np.random.Generator(np.random.PCG64(ss))
+    return _generator(seed, (block, PARAMETER_BRANCH, stable_hash(name)))
 
 
 def model_rng(
@@ -70,8 +74,7 @@ def model_rng(
     key: tuple[int, ...] = (block, MODEL_BRANCH, stable_hash(stream))
     if replication is not None:
         key = (*key, 1 + replication)
-    ss = np.random.SeedSequence(seed, spawn_key=key)
-    return np.random.Generator(np.random.PCG64(ss))
+    return _generator(seed, key)
 
 
 def correlation_rng(seed: int, block: int) -> np.random.Generator:
@@ -89,8 +92,7 @@ def correlation_rng(seed: int, block: int) -> np.random.Generator:
     numpy.random.Generator
         PCG64 on ``SeedSequence(seed, spawn_key=(block, 2, 0))``.
     """
-    ss = np.random.SeedSequence(seed, spawn_key=(block, CORRELATION_BRANCH, 0))
-    return np.random.Generator(np.random.PCG64(ss))
+    return _generator(seed, (block, CORRELATION_BRANCH, 0))
 
 
 def posterior_rng(seed: int, block: int) -> np.random.Generator:
@@ -114,5 +116,4 @@ def posterior_rng(seed: int, block: int) -> np.random.Generator:
     numpy.random.Generator
         PCG64 on ``SeedSequence(seed, spawn_key=(block, 3, 0))``.
     """
-    ss = np.random.SeedSequence(seed, spawn_key=(block, POSTERIOR_BRANCH, 0))
-    return np.random.Generator(np.random.PCG64(ss))
+    return _generator(seed, (block, POSTERIOR_BRANCH, 0))

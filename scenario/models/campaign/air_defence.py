@@ -297,8 +297,8 @@ def _reload(ctx: SubmodelContext, st: _ADState, t: int) -> np.ndarray:
 
 def _detection(ctx: SubmodelContext, st: _ADState) -> tuple[np.ndarray, np.ndarray]:
     """Today's detection probability and warning times (BICES effects from intel)."""
-    bonus = ctx.read(AD_DETECT_BONUS) if ctx.has(AD_DETECT_BONUS) else None
-    factor = ctx.read(AD_WARNING_FACTOR) if ctx.has(AD_WARNING_FACTOR) else None
+    bonus = ctx.written(AD_DETECT_BONUS)
+    factor = ctx.written(AD_WARNING_FACTOR)
     if (bonus is None or not bonus.any()) and (factor is None or np.all(factor == 1.0)):
         return st.p_detect_base, st.warning  # no BICES effect today
     b = np.zeros(ctx.n) if bonus is None else bonus

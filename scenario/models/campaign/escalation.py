@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scenario.config.levers import Advisors, Bices, EuropeanTroops, Msam, OffensiveAid
+from scenario.config.levers import Advisors, Bices, EuropeanTroops, Lever, Msam, OffensiveAid
 from scenario.models.campaign.signals import (
     ESCALATION_LEVEL,
     ESCALATION_LEVEL_AT_LEAST,
@@ -74,7 +74,7 @@ class _EscalationState:
     h: np.ndarray  # (n, TOP) base up-hazards
     down: np.ndarray
     b: dict[str, np.ndarray]  # log-hazard coefficients by parameter name
-    enabled: dict[str, bool]  # lever deployed at all
+    enabled: dict[type[Lever], bool]  # lever deployed at all
     level: np.ndarray
     max: np.ndarray
     first: np.ndarray
@@ -141,7 +141,7 @@ class EscalationSubmodel:
             h=np.stack([ctx.p(f"{g}hazard_{k}") for k in range(TOP)], axis=1),
             down=ctx.p(g + "hazard_down"),
             b={k: ctx.p(g + k) for k in _BETAS},
-            enabled={lv.__name__: ctx.lever(lv).deploy for lv in self.levers},
+            enabled={lv: ctx.lever(lv).deploy for lv in self.levers},
             level=np.zeros(ctx.n, dtype=np.int64),
             max=np.zeros(ctx.n, dtype=np.int64),
             first=np.full(ctx.n, float(ctx.horizon)),
@@ -157,7 +157,7 @@ class EscalationSubmodel:
         x = x + b["beta_captures"] * ctx.read(NK_CAPTURED_TODAY)
         x = x + b["beta_new_wave"] * (ctx.read(NK_NEW_TROOPS_TODAY) > 0)
         enabled = s.enabled
-        if enabled["OffensiveAid"] or enabled["Msam"]:
+        if enabled[OffensiveAid] or enabled[Msam]:
             lethal = ctx.active(OffensiveAid, t) | ctx.active(Msam, t)
             x = x + b["beta_lethal_aid"] * lethal
         for lever, beta in (
@@ -165,7 +165,7 @@ class EscalationSubmodel:
             (EuropeanTroops, "beta_european_troops"),
             (Bices, "beta_bices"),
         ):
-            if enabled[lever.__name__]:
+            if enabled[lever]:
                 x = x + b[beta] * ctx.active(lever, t)
         level = s.level
         h_up = np.take_along_axis(s.h, np.minimum(level, TOP - 1)[:, None], axis=1)[:, 0]

@@ -227,8 +227,10 @@ class GroundSubmodel:
         add = _join_waves(ctx, st, t)
         fighting, ineffective, Ne, w_n, v = _north_korean_posture(ctx, st, t)
         f, X, mu, since_adv = _blue_strength(ctx, st, t)
-        air = ctx.read(RED_AIR_SUPPORT) if ctx.has(RED_AIR_SUPPORT) else 0.0
-        red_power = st.R + w_n * Ne + air
+        red_power = st.R + w_n * Ne
+        air = ctx.written(RED_AIR_SUPPORT)  # None: no NK sorties written, no air support
+        if air is not None:
+            red_power = red_power + air
         ln, lr = _attrition(ctx, st, X, Ne, f, mu, v, red_power, since_adv)
         heavy = fighting & ~ineffective & st.active
         st.combat_days += heavy
@@ -324,10 +326,12 @@ def _blue_strength(
     supply = st.supply0 + np.where(since_aid >= st.transit, st.shell_boost, 0.0)
     f = st.f0 + (1.0 - st.f0) * np.minimum(supply, 1.0)
     for signal in (UA_FIRE_MULTIPLIER, UA_TRAINING_MULTIPLIER):
-        if ctx.has(signal):  # absent: no effect (multiplier 1)
-            f = f * ctx.read(signal)
-    if ctx.has(UA_REINFORCEMENTS):
-        st.U += ctx.read(UA_REINFORCEMENTS) * st.active
+        mult = ctx.written(signal)  # None: the default, multiplier 1
+        if mult is not None:
+            f = f * mult
+    reinforcements = ctx.written(UA_REINFORCEMENTS)
+    if reinforcements is not None:
+        st.U += reinforcements * st.active
     X = st.U + np.where(since_aid >= st.training, st.equip, 0.0)
     mu = 1.0 + np.minimum(st.cap, st.kappa * (st.intel_adv + st.own_yield * st.intel_own))
     since_adv = ctx.days_active(Advisors, t)

@@ -425,7 +425,6 @@ class DailyModel:
         return issues
 
     def _contexts(self, state: BlockState) -> list[SubmodelContext]:
-        w = self.wiring
         out = []
         for sm in self.submodels:
             reads = {rd.name: rd.when for rd in sm.reads}
@@ -435,7 +434,6 @@ class DailyModel:
                     submodel=sm.name,
                     parameters=[p.key for p in sm.parameters],
                     reads=reads,
-                    produced=[s for s in reads if s in w.producers],
                     writes=[s.name for s in sm.writes],
                     events=[e.name for e in sm.events if not isinstance(e, ThresholdEvent)],
                     levers=self._lever_names[sm.name],

@@ -94,7 +94,6 @@ class SubmodelContext:
         submodel: str,
         parameters: Iterable[str],
         reads: Mapping[str, Timing],
-        produced: Iterable[str],
         writes: Iterable[str],
         events: Iterable[str],
         levers: Iterable[str],
@@ -106,7 +105,6 @@ class SubmodelContext:
         self.horizon: int = state.horizon
         self._params = frozenset(parameters)
         self._reads = dict(reads)
-        self._produced = frozenset(produced)
         self._writes = frozenset(writes)
         self._events = frozenset(events)
         self._levers = frozenset(levers)
@@ -165,13 +163,13 @@ class SubmodelContext:
         value = (st.previous if when == "yesterday" else st.values).get(name)
         return st.default(name) if value is None else value
 
-    def has(self, signal: Signal | str) -> bool:
-        """Whether ``signal`` holds a written value for this read (not its default)."""
+    def written(self, signal: Signal | str) -> np.ndarray | None:
+        """The value :meth:`read` would give, or None where it would be the default (no
+        value written yet, or the producer is not in the composition): lets a reader skip
+        work that the default makes a no-op."""
         name, when = self._timing(signal)
-        if name not in self._produced:
-            return False
         st = self._state
-        return name in (st.previous if when == "yesterday" else st.values)
+        return (st.previous if when == "yesterday" else st.values).get(name)
 
     def write(self, signal: Signal, value: np.ndarray) -> None:
         """Publish today's value of a signal this submodel declares in ``writes``."""
