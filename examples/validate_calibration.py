@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     n = args.replications
     record = load_record(ROOT / "configs" / "record" / "kursk_2024_2025.yaml")
-    over = ["submodels=[ground]", f"run.series_replications={n}", f"run.block_size={n}"]
+    over = [f"run.series_replications={n}", f"run.block_size={n}"]
     runs = {
         name: scenario.run(
             scenario.load_config(path, overrides=over), replications=n, seed=args.seed

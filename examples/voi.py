@@ -15,6 +15,7 @@ Run from the repository root::
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import scenario
@@ -37,13 +38,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"objective msam_value ({by_group.unit}), {by_group.replications:,} paired runs")
     for name, mean in zip(by_group.options, by_group.means, strict=True):
         print(f"  {name:10s} mean {mean:12,.1f}")
-    evpi = f"EVPI {by_group.evpi:,.1f} (s.e. {by_group.evpi_se:,.1f})"
+    if math.isfinite(by_group.evpi):
+        evpi = f"EVPI {by_group.evpi:,.1f} (s.e. {by_group.evpi_se:,.1f})"
+    else:  # one regression on every input at once needs more replications than inputs
+        evpi = f"EVPI not estimable at n={n:,}; at most {by_group.evpi_upper:,.1f}"
     print(f"  best on average: {by_group.best}; {evpi}")
     print("EVPPI by parameter group:")
     for row in by_group.rows[:4]:
-        print(f"  {row.factor:24s} {row.evppi:10,.1f}  ({row.share_of_evpi:.0%} of EVPI)")
+        share = f"({row.share_of_evpi:.0%} of EVPI)" if math.isfinite(row.share_of_evpi) else ""
+        print(f"  {row.factor:24s} {row.evppi:10,.1f}  {share}")
     top = by_group.rows[0].factor
-    inside = [k for k in base.flat_parameters() if k.startswith(top + ".")]
+    inside = [  # fixed parameters do not vary, so they carry no information
+        k
+        for k, spec in base.flat_parameters().items()
+        if k.startswith(top + ".") and spec.dist != "fixed"
+    ]
     by_param = voi(
         base, msam, objective="msam_value", replications=n, seed=seed, parameters=inside
     )

@@ -359,8 +359,19 @@ def params(
     except ScenarioError as exc:
         raise _fail(exc) from None
     info = {p.key: p for p in model.parameters}
+    readers = {p.key: sm.name for sm in getattr(model, "submodels", ()) for p in sm.parameters}
     table = Table(title=f"assumptions register: {cfg.name}", show_lines=True, header_style="bold")
-    for col in ("parameter", "unit", "distribution", "source", "as_of", "confidence", "flag"):
+    cols = (
+        "parameter",
+        "unit",
+        "read by",
+        "distribution",
+        "source",
+        "as_of",
+        "confidence",
+        "flag",
+    )
+    for col in cols:
         table.add_column(col, overflow="fold")
     rows = 0
     n_assume = 0
@@ -371,7 +382,14 @@ def params(
             continue
         unit = info[key].unit if key in info else "?"
         table.add_row(
-            key, unit, describe(spec), spec.source, spec.as_of.isoformat(), spec.confidence, flag
+            key,
+            unit,
+            readers.get(key, model.name),
+            describe(spec),
+            spec.source,
+            spec.as_of.isoformat(),
+            spec.confidence,
+            flag,
         )
         rows += 1
     _out().print(table)

@@ -57,14 +57,14 @@ def test_threshold_trigger_fires_the_day_after_the_threshold_is_crossed() -> Non
             "policy.advisors.deploy=true",
             "policy.advisors.personnel=10",
             "policy.advisors.start_day=40",
-            "policy.advisors.trigger={event: nk_casualties_above, threshold: 1000}",
+            "policy.advisors.trigger={event: nk_casualties_above, threshold: 6000}",
         ],
     )
     res = run_submodel(GroundSubmodel(), cfg, n=200, seed=11)
     act, cum = res.activation["advisors"], res.signals["nk_casualties_cum"]
     never = 0
     for i in range(200):
-        crossed = np.flatnonzero(cum[:, i] > 1000)
+        crossed = np.flatnonzero(cum[:, i] > 6000)
         if crossed.size == 0:
             never += 1
             assert not np.isfinite(act[i])

@@ -51,8 +51,9 @@ def test_every_parameter_has_a_source() -> None:
 
 
 @pytest.mark.parametrize("path", [k for k in GOLDEN if not k.startswith("_")])
-def test_numbers_are_those_of_the_code_before_the_wiring_refactor(path: str) -> None:
-    """Sums of every outcome, recorded with the pre-refactor code (tests/data)."""
+def test_numbers_are_the_recorded_ones(path: str) -> None:
+    """Sums of every outcome, recorded by tests/data/golden.py when the model last changed
+    on purpose: a refactor that changes a number by accident fails here."""
     cfg = scenario.load_config(
         ROOT / path, overrides=["run.block_size=150", "run.series_replications=20"]
     )
@@ -63,8 +64,26 @@ def test_numbers_are_those_of_the_code_before_the_wiring_refactor(path: str) -> 
         assert float(np.sum(res.outcomes[name])) == pytest.approx(float(total), rel=1e-12), name
 
 
-def test_ground_alone_is_the_campaign_restricted_to_ground() -> None:
-    cfg = scenario.load_config(BASE)
+def _fixed(key: str, value: float) -> str:
+    return f"parameters.{key}={{dist: fixed, value: {value}, source: t, as_of: 2024-12-01, confidence: high}}"
+
+
+ZERO_COUPLING = [
+    _fixed("ground.logistics_fire_dependence", 0),  # logistics -> ground
+    _fixed("counteroffensive.start_day", 10_000),  # pressure 1 within the horizon
+    _fixed("ground.nk_escalation_wave_factor", 1),  # escalation -> second wave
+    _fixed("ground.nk_escalation_lag_days", 10_000),
+    _fixed("withdrawal.min_area_km2", 0),  # the decision rule never fires
+    _fixed("withdrawal.max_force_ratio", 1e300),
+    _fixed("withdrawal.min_logistics", 0),
+    _fixed("air_ops.commit_prob", 0),  # escalation -> pilots (no air support)
+]
+"""Every coupling into the ground war at its zero limit (NK munitions flowing, as recorded,
+multiply Russian fire by exactly 1)."""
+
+
+def test_ground_alone_is_the_campaign_with_every_coupling_into_it_at_zero() -> None:
+    cfg = scenario.load_config(BASE, overrides=ZERO_COUPLING)
     alone = scenario.load_config(BASE, overrides=["submodels=[ground]"])
     a = scenario.run(cfg, replications=500, seed=5)
     b = scenario.run(alone, replications=500, seed=5)
@@ -75,6 +94,11 @@ def test_ground_alone_is_the_campaign_restricted_to_ground() -> None:
     assert set(b.inputs) == {k for k in a.inputs if k.startswith("ground.")}
     assert len(b.manifest["notes"]) == 1
     assert "ignored" in b.manifest["notes"][0] and "intel" in b.manifest["notes"][0]
+    # And the couplings matter: with their ranges the campaign's ground war differs.
+    full = scenario.run(scenario.load_config(BASE), replications=500, seed=5)
+    assert not np.array_equal(
+        full.outcomes["ground_held_end_km2"], b.outcomes["ground_held_end_km2"]
+    )
 
 
 def test_model_ground_is_the_same_composition() -> None:

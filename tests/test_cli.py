@@ -105,7 +105,8 @@ def test_wiring_shows_signals_order_and_events() -> None:
     assert res.exit_code == 0, res.output
     assert "order: intel -> " in res.output
     # Printed as plain text: "[troops]" is not taken for markup.
-    assert "ru_sector_casualties_today [troops] ground -> (unread)" in res.output
+    assert "nk_new_troops_today [troops] ground -> (unread)" in res.output
+    assert "ru_sector_casualties_today [troops] ground -> manpower (today)" in res.output
     assert "events:" in res.output and "nk_second_wave" in res.output
     assert "ignored" not in res.output
 
@@ -153,6 +154,10 @@ def test_params_lists_the_register() -> None:
     assert res.exit_code == 0
     assert "ground.nk_wave1_size" in res.output and "NIS via Yonhap" in res.output
     assert "ASSUMPTION" in res.output and "marked ASSUMPTION" in res.output
+    # Which submodel reads each parameter.
+    assert "read by" in res.output
+    row = next(line for line in res.output.splitlines() if "logistics.damage_drone" in line)
+    assert "logistics" in row.split("logistics.damage_drone", 1)[1]
     res = runner.invoke(app, ["params", "--assumptions", BASELINE])
     assert "ground.nk_wave1_size" not in res.output
 
@@ -358,7 +363,7 @@ def test_compare_table_fits_80_columns() -> None:
         OPTIONS_DIR / "advisors.yaml",
         replications=300,
         seed=3,
-        outcomes=["nk_casualties", "ad_leakers", "cost_total_usd_m", "nk_killed"],
+        outcomes=["nk_casualties", "ad_leakers", "cost_total_usd_m", "nk_killed", "esc_reached_4"],
         objectives={"thresholds": {"ad_leakers": {"at_most": 900}}},
     )
     console = Console(width=80, record=True, file=io.StringIO())
@@ -373,7 +378,7 @@ def test_compare_table_fits_80_columns() -> None:
         "nk_killed [troops], info: reported, not ranked",
         "Δ vs base ±95%",
         "better/tie/worse",
-        "tie (all)",  # M-SAM does not act on the ground war
+        "tie (all)",  # M-SAM puts no personnel in theatre: it cannot reach level 4
         "msam.batteries=4",  # sweep points without the leading "policy."
         "advisors",
         "regret mean",
@@ -395,10 +400,11 @@ def test_compare_command_runs_options_and_a_sweep() -> None:
             "-n",
             "200",
             "--outcomes",
-            "ad_leakers,nk_casualties",
+            "ad_leakers,esc_reached_4",
         ],
     )
     assert res.exit_code == 0, res.output
+    # M-SAM puts no personnel in theatre, so it cannot reach escalation level 4: all ties.
     assert "2 options, 200 replications each" in res.output and "tie (all)" in res.output
     res = runner.invoke(app, ["compare", MSAM_SWEEP, "-n", "200", "--outcomes", "ad_leakers"])
     assert res.exit_code == 0, res.output

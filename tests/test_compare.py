@@ -63,7 +63,7 @@ def comparison() -> Comparison:
         OPTIONS / "msam.yaml",
         replications=800,
         seed=3,
-        outcomes=["nk_casualties", "ad_leakers", "nk_killed", "cost_total_usd_m"],
+        outcomes=["nk_casualties", "ad_leakers", "nk_killed", "cost_total_usd_m", "esc_reached_4"],
     )
 
 
@@ -110,13 +110,13 @@ def test_the_paired_interval_is_narrower_than_the_unpaired_one(comparison: Compa
     assert (d.diff_hi - d.diff_lo) / 2 == pytest.approx(paired_half)
     assert (d.unpaired_hi - d.unpaired_lo) / 2 == pytest.approx(unpaired_half)
     assert paired_half < 0.5 * unpaired_half
-    # Unpaired, the effect would not even be distinguishable from zero at this size.
-    assert d.unpaired_lo < 0 < d.diff_lo
+    assert d.diff_lo > 0
 
 
 def test_a_lever_that_cannot_act_ties_rather_than_loses(comparison: Comparison) -> None:
-    """M-SAM does not act on the ground war: every replication ties."""
-    d = comparison.outcome("nk_casualties").option("msam").diff
+    """M-SAM puts no South Korean or European personnel in theatre, so it cannot bring the
+    escalation ladder to level 4 (a direct incident with them): every replication ties."""
+    d = comparison.outcome("esc_reached_4").option("msam").diff
     assert d is not None
     assert (d.p_better, d.p_tie, d.p_worse) == (0.0, 1.0, 0.0)
     leak = comparison.outcome("ad_leakers").option("msam").diff
@@ -124,9 +124,10 @@ def test_a_lever_that_cannot_act_ties_rather_than_loses(comparison: Comparison) 
 
 
 def test_ranking_is_direction_aware_and_skips_info(comparison: Comparison) -> None:
-    cas = comparison.outcome("nk_casualties")  # maximize; baseline and msam tie on the mean
+    cas = comparison.outcome("nk_casualties")  # maximize: advisors raise NK losses most
     assert cas.ranking[0] == "advisors"
-    assert [cas.option(o).rank for o in ("advisors", "baseline", "msam")] == [1, 2, 2]
+    top = comparison.outcome("esc_reached_4")  # minimize; baseline and msam tie at 0
+    assert [top.option(o).rank for o in ("baseline", "msam", "advisors")] == [1, 1, 3]
     cost = comparison.outcome("cost_total_usd_m")  # minimize: the free baseline is first
     assert cost.ranking == ("baseline", "advisors", "msam")
     killed = comparison.outcome("nk_killed")  # info

@@ -141,7 +141,9 @@ def test_today_and_yesterday_are_what_was_declared_whatever_the_order(
 
 def test_campaign_wiring_lists_unread_and_watched_signals() -> None:
     w = compose("campaign", [sm.name for sm in SUBMODELS]).wiring
-    assert w.unread == ("ru_sector_casualties_today",)
+    # Every signal of the campaign is read by some submodel (issue 9 closed the dead ends),
+    # except the new-troops pulse, which nothing needs now that escalation reads nk_deployed.
+    assert w.unread == ("nk_new_troops_today",)
     assert set(w.watched) == {
         "nk_casualties_cum",
         "nk_captured_cum",
@@ -149,8 +151,10 @@ def test_campaign_wiring_lists_unread_and_watched_signals() -> None:
         "escalation_level",
     }
     assert w.readers["nk_aircraft_lost_today"] == (("air_ops", "yesterday"),)
-    assert w.order.index("air_ops") < w.order.index("air_defence") < w.order.index("ground")
-    assert "ru_sector_casualties_today [troops] ground -> (unread)" in w.describe()
+    assert w.readers["ru_sector_casualties_today"] == (("manpower", "today"),)
+    assert w.order.index("air_ops") < w.order.index("air_defence") < w.order.index("logistics")
+    assert w.order.index("logistics") < w.order.index("ground") < w.order.index("withdrawal")
+    assert "nk_new_troops_today [troops] ground -> (unread)" in w.describe()
 
 
 def test_trigger_events_are_checked_against_the_declared_events() -> None:
@@ -180,27 +184,32 @@ def _fresh(name: str) -> Any:
 
 
 @pytest.mark.parametrize(
-    ("overrides", "acts_on"),
+    ("overrides", "acts_on", "may_act_on"),
     [
-        # M-SAM shoots down more NK aircraft, which air_ops reads: its Poisson draws differ.
+        # Fewer leakers leave less expected civilian harm, which logistics draws (Poisson),
+        # and more logistics capacity, which ground reads (gamma draws, whose rejection
+        # counts may or may not change); M-SAM may also shoot down NK aircraft, which air_ops
+        # reads (Poisson draws).
         (
             ["policy.msam.deploy=true", "policy.msam.batteries=2", "policy.msam.training_days=0"],
-            "air_ops",
+            {"logistics"},
+            {"air_ops", "ground"},
         ),
         # Training raises Ukrainian fire, which ground reads: its gamma draws differ.
         (
             ["policy.european_troops.deploy=true", "policy.european_troops.personnel=3000"],
-            "ground",
+            {"ground"},
+            set(),
         ),
     ],
 )
 def test_turning_on_a_lever_leaves_every_other_drawing_stream_unchanged(
-    overrides: list[str], acts_on: str
+    overrides: list[str], acts_on: set[str], may_act_on: set[str]
 ) -> None:
     """Streams that are drawn from (checked: they moved) end in the same state with and
-    without the lever, except that of the submodel whose inputs the lever changes (numpy's
-    gamma and Poisson samplers use rejection); that one differs, so the check can fail.
-    Intel, european and cost draw nothing (checked too)."""
+    without the lever, except those of the submodels whose inputs the lever changes and
+    whose samplers use rejection (numpy's gamma and Poisson); those differ, so the check can
+    fail. Submodels that draw nothing are checked too."""
     pilots = ["adversary.pilots_in_combat=true"]  # so air_ops draws
     base = run_submodel(
         list(SUBMODELS), scenario.load_config(BASE, overrides=pilots), n=300, seed=11
@@ -209,31 +218,55 @@ def test_turning_on_a_lever_leaves_every_other_drawing_stream_unchanged(
         list(SUBMODELS), scenario.load_config(BASE, overrides=pilots + overrides), n=300, seed=11
     )
     s1, s2 = _states(base.rngs), _states(opt.rngs)
-    drawing = {"ground", "manpower", "escalation", "air_ops"}
+    drawing = {"ground", "manpower", "escalation", "air_ops", "logistics"}
     for name in drawing:
         assert s1[name] != _fresh(name), f"{name} never drew: the check would prove nothing"
-    for name in {"intel", "european", "cost"}:
+    for name in {"intel", "european", "cost", "nk_munitions", "counteroffensive", "withdrawal"}:
         assert s1[name] == _fresh(name) == s2[name], name
-    for name in drawing - {acts_on}:
+    for name in drawing - acts_on - may_act_on:
         assert s1[name] == s2[name], name
-    assert s1[acts_on] != s2[acts_on]
+    for name in acts_on:
+        assert s1[name] != s2[name], name
     # Air defence draws only from two child streams of its own: threats are the same unless
     # the NK sorties entering the envelope (from air_ops) changed.
-    if acts_on != "air_ops":
+    if "air_ops" not in acts_on | may_act_on:
         a, b = base.output.outcomes, opt.output.outcomes
         assert np.array_equal(a["ad_threats"], b["ad_threats"])
 
 
-def test_msam_does_not_change_the_ground_war_draws() -> None:
-    base = scenario.load_config(BASE)
-    opt = scenario.load_config(
-        BASE, overrides=["policy.msam.deploy=true", "policy.msam.batteries=3"]
-    )
-    a = run_submodel(list(SUBMODELS), base, n=300, seed=3).output.outcomes
-    b = run_submodel(list(SUBMODELS), opt, n=300, seed=3).output.outcomes
-    for k in ("nk_casualties", "ua_casualties", "ground_held_end_km2"):
-        assert np.array_equal(a[k], b[k])
-    assert not np.array_equal(a["ad_leakers"], b["ad_leakers"])
+def test_msam_reaches_the_ground_war_through_logistics_and_only_through_it() -> None:
+    """M-SAM's fewer leakers leave more logistics capacity and so more Ukrainian fire; with
+    the coupling at zero (``logistics_fire_dependence = 0``) the ground war's numbers are
+    identical, draw for draw."""
+    msam = ["policy.msam.deploy=true", "policy.msam.batteries=3", "policy.msam.training_days=0"]
+    fixed = "={dist: fixed, value: 0, source: t, as_of: 2024-12-01, confidence: high}"
+    # M-SAM's paths to the ground war: logistics (fire, and the withdrawal rule's supply
+    # threshold); escalation (beta_msam); NK aircraft it shoots down once escalation has
+    # committed the pilots (commit_prob).
+    zero = [
+        "parameters.ground.logistics_fire_dependence" + fixed,
+        "parameters.withdrawal.min_logistics" + fixed,
+        "parameters.escalation.beta_msam" + fixed,
+        "parameters.air_ops.commit_prob" + fixed,
+    ]
+
+    def ground(extra: list[str]) -> dict[str, np.ndarray]:
+        cfg = scenario.load_config(BASE, overrides=extra)
+        return run_submodel(list(SUBMODELS), cfg, n=1000, seed=3).output.outcomes
+
+    # The logistics path alone (escalation coupling off): more capacity, more Russian losses.
+    a, b = ground(zero[2:]), ground(zero[2:] + msam)
+    for k, sign in (
+        ("logistics_capacity_mean", 1),
+        ("ru_casualties", 1),
+        ("civilian_casualties", -1),
+    ):
+        d = sign * (b[k] - a[k])
+        assert d.mean() > 4 * d.std(ddof=1) / np.sqrt(d.size), k
+    a0, b0 = ground(zero), ground(zero + msam)
+    for k in ("nk_casualties", "ua_casualties", "ru_casualties", "ground_held_end_km2"):
+        assert np.array_equal(a0[k], b0[k]), k
+    assert not np.array_equal(a0["ad_leakers"], b0["ad_leakers"])
     assert Msam.__name__ == "Msam"
 
 

@@ -22,6 +22,7 @@ ARGS = {
     "validate_calibration.py": ["-n", "1000"],
     "discover.py": ["-n", "2000"],
     "small_force.py": ["-n", "2000"],
+    "option_effects.py": ["-n", "200", "--workers", "1"],
 }
 EXPECT = {
     "quickstart.py": "offensive_aid",
@@ -35,6 +36,7 @@ EXPECT = {
     "validate_calibration.py": "calibrated: match every fit point",
     "discover.py": "replications where",
     "small_force.py": "which kernel",
+    "option_effects.py": "| ru_net_manpower_change (troops, minimize) |",
 }
 
 
@@ -106,3 +108,18 @@ def test_added_submodel_joins_without_changing_the_campaign() -> None:
         assert (two.outcomes["shell_short_days"] == with_sub.outcomes["shell_short_days"]).all()
     finally:
         sys.path.remove(str(ROOT / "examples"))
+
+
+def test_option_effects_separates_the_stopping_rule_from_the_intensity_assumption() -> None:
+    """Offensive aid keeps the grouping in Kursk longer: counted only in the sector it looks
+    worse for Ukrainian casualties; with equal fighting after the exit it is better."""
+    sys.path.insert(0, str(ROOT / "examples"))
+    try:
+        import option_effects
+
+        text = option_effects.censoring(2000, 1)
+    finally:
+        sys.path.remove(str(ROOT / "examples"))
+    means = [float(line.split()[-3].replace(",", "")) for line in text.splitlines()[1:]]
+    in_sector, _, same_intensity = means
+    assert in_sector > 500 and same_intensity < 0

@@ -61,3 +61,49 @@ def test_bices_shortens_the_chain_and_raises_fire_and_warning() -> None:
     assert np.array_equal(b["ad_threats"], o["ad_threats"])
     d = o["ad_leakers"] - b["ad_leakers"]
     assert d.mean() < -4 * d.std(ddof=1) / math.sqrt(d.size)
+
+
+def _intel_fixed(name: str, value: float) -> str:
+    return f"parameters.intel.{name}={{dist: fixed, value: {value}, source: t, as_of: 2025-03-05, confidence: high}}"
+
+
+PAUSE = [
+    "adversary.us_intel_pause=true",
+    _intel_fixed("us_pause_start_day", 100),
+    _intel_fixed("us_pause_days", 7),
+    _intel_fixed("us_fire_loss", 0.2),
+    _intel_fixed("us_detect_loss", 0.1),
+    _intel_fixed("bices_substitution", 0.5),
+]
+
+
+def test_a_us_intelligence_pause_cuts_fire_and_detection_for_its_days_only() -> None:
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=PAUSE)
+    res = run_submodel(IntelSubmodel(), cfg, n=50, seed=1)
+    fire, bonus = res.signals["ua_fire_multiplier"], res.signals["ad_detect_bonus"]
+    paused = slice(100, 107)
+    np.testing.assert_allclose(fire[paused], 0.8)  # no BICES: the whole loss
+    np.testing.assert_allclose(bonus[paused], -0.1)
+    # Nothing is written before the pause (readers see the defaults); after it the
+    # signals are back at their no-effect values, not stuck at the pause's.
+    np.testing.assert_array_equal(fire[107:], 1.0)
+    np.testing.assert_array_equal(bonus[107:], 0.0)
+    # Without the adversary setting the parameters do nothing.
+    off = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=PAUSE[1:])
+    never = run_submodel(IntelSubmodel(), off, n=50, seed=1).signals["ua_fire_multiplier"]
+    assert np.all(never == 0)  # the harness's record of a signal never written
+
+
+def test_bices_makes_good_its_share_of_the_pause() -> None:
+    """With BICES at integration level l on a day of the pause, the loss is
+    u (1 - sigma l) = 0.2 (1 - 0.5 l): the fire multiplier is BICES's own times that."""
+    bices = ["policy.bices.deploy=true", "policy.bices.start_day=0"]
+    with_b = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=PAUSE + bices)
+    only_b = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=bices)
+    res = run_submodel(IntelSubmodel(), with_b, n=50, seed=1)
+    a = res.signals["ua_fire_multiplier"]
+    b = run_submodel(IntelSubmodel(), only_b, n=50, seed=1).signals["ua_fire_multiplier"]
+    ramp = np.maximum(res.inputs["intel.bices_integration_days"], 1.0)
+    level = np.clip((np.arange(100, 107)[:, None] + 1) / ramp, 0.0, 1.0)
+    np.testing.assert_allclose(a[100:107], b[100:107] * (1 - 0.2 * (1 - 0.5 * level)), rtol=1e-12)
+    np.testing.assert_array_equal(a[110:], b[110:])

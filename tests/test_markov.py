@@ -5,8 +5,16 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
-from scenario.models.kernels.markov import absorbing_stats, ladder_matrix, markov_step
+from scenario.errors import ModelError
+from scenario.models.kernels.markov import (
+    absorbing_stats,
+    competing_ladder,
+    ladder_matrix,
+    ladder_rows,
+    markov_step,
+)
 
 
 def _run_chain(
@@ -56,4 +64,82 @@ def test_ladder_time_to_top_matches_the_fundamental_matrix() -> None:
     np.testing.assert_allclose(B[:, 0], 1.0)
     n = 40_000
     _, steps = _run_chain(P, 0, n, {K - 1}, seed=9)
+    assert abs(steps.mean() - t_exact[0]) < 4 * steps.std(ddof=1) / math.sqrt(n)
+
+
+def test_invalid_rows_raise_and_are_never_renormalised() -> None:
+    state = np.array([0, 1, 0])
+    u = np.array([0.1, 0.5, 0.95])
+    good = np.array([[0.5, 0.5, 0.0], [0.2, 0.3, 0.5], [0.9, 0.1, 0.0]])
+    np.testing.assert_array_equal(markov_step(state, good, u), [0, 2, 1])
+    short = good.copy()
+    short[2] = [0.5, 0.4, 0.0]  # sums to 0.9: must not be stretched to 1
+    with pytest.raises(ModelError, match=r"replication 2 .*sum 0\.9"):
+        markov_step(state, short, u)
+    negative = good.copy()
+    negative[1] = [-0.1, 0.6, 0.5]
+    with pytest.raises(ModelError, match=r"replication 1 is not"):
+        markov_step(state, negative, u)
+    # Full matrices: the row of the current state is checked and named.
+    P = np.broadcast_to(np.eye(3), (3, 3, 3)).copy()
+    P[1, 1] = [0.0, 0.7, 0.7]
+    with pytest.raises(ModelError, match=r"replication 1, row 1 "):
+        markov_step(state, P, u)
+    assert np.all(markov_step(state, np.broadcast_to(np.eye(3), (3, 3, 3)), u) == state)
+
+
+def test_ladder_probabilities_are_validated() -> None:
+    ok = np.array([[0.2, 0.3, 0.0]])
+    for up, down, where in (
+        ([[0.2, -0.1, 0.0]], [[0.0, 0.1, 0.0]], "level 1"),
+        ([[1.2, 0.1, 0.0]], [[0.0, 0.1, 0.0]], "level 0"),
+        ([[0.2, 0.7, 0.0]], [[0.0, 0.4, 0.0]], "level 1"),  # p_up + p_down > 1
+    ):
+        with pytest.raises(ModelError, match=f"replication 0, {where} "):
+            ladder_matrix(np.array(up), np.array(down))
+        with pytest.raises(ModelError, match=f"replication 0, {where} "):
+            ladder_rows(np.array([0]), np.array(up), np.array(down))
+    with pytest.raises(ModelError, match=r"levels in 0\.\.2"):
+        ladder_rows(np.array([3]), ok, ok)
+
+
+def test_ladder_rows_are_the_rows_of_ladder_matrix() -> None:
+    rng = np.random.default_rng(3)
+    n, K = 200, 5
+    p_up, p_down = competing_ladder(rng.exponential(0.3, (n, K)), rng.exponential(0.3, (n, K)))
+    state = rng.integers(0, K, n)
+    np.testing.assert_array_equal(
+        ladder_rows(state, p_up, p_down), ladder_matrix(p_up, p_down)[np.arange(n), state]
+    )
+
+
+def test_competing_hazards_give_valid_ladders_by_construction() -> None:
+    h_up = np.array([[0.0, 0.3, 2.0, 50.0, 1e-12]])
+    h_down = np.array([[0.0, 0.1, 0.0, 800.0, 3.0]])
+    p_up, p_down = competing_ladder(h_up, h_down)
+    total = h_up + h_down
+    p_move = 1.0 - np.exp(-total)
+    np.testing.assert_allclose(p_up + p_down, p_move, rtol=1e-12)
+    share = h_up[0, 1:] / total[0, 1:]
+    np.testing.assert_allclose(p_up[0, 1:], p_move[0, 1:] * share, rtol=1e-12)
+    assert p_up[0, 0] == p_down[0, 0] == 0.0
+    assert np.all((p_up >= 0) & (p_down >= 0) & (p_up + p_down <= 1.0))
+    np.testing.assert_allclose(ladder_matrix(p_up, p_down).sum(axis=2), 1.0, rtol=1e-12)
+    with pytest.raises(ModelError, match="non-negative"):
+        competing_ladder(np.array([[-0.1]]), np.array([[0.0]]))
+
+
+def test_ladder_from_competing_hazards_matches_the_fundamental_matrix() -> None:
+    K, n = 5, 20_000
+    p_up, p_down = competing_ladder(
+        np.array([[0.25, 0.15, 0.1, 0.3, 0.0]]), np.array([[0.0, 0.05, 0.12, 0.06, 0.0]])
+    )
+    t_exact, _ = absorbing_stats(ladder_matrix(p_up, p_down)[0], list(range(K - 1)))
+    rng = np.random.default_rng(21)
+    up, down = np.repeat(p_up, n, axis=0), np.repeat(p_down, n, axis=0)
+    state = np.zeros(n, dtype=np.int64)
+    steps = np.zeros(n)
+    while (live := state < K - 1).any():
+        steps += live
+        state = markov_step(state, ladder_rows(state, up, down), rng.random(n))
     assert abs(steps.mean() - t_exact[0]) < 4 * steps.std(ddof=1) / math.sqrt(n)

@@ -204,11 +204,11 @@ def test_robustness_of_real_options() -> None:
 
     base = run(ROOT / "configs" / "baseline.yaml")
     msam = run(ROOT / "configs" / "options" / "msam.yaml")
-    rob = robustness({"baseline": base, "msam": msam}, outcomes=["ad_leakers", "nk_casualties"])
+    rob = robustness({"baseline": base, "msam": msam}, outcomes=["ad_leakers", "esc_reached_4"])
     # M-SAM cannot raise leakers: its regret on ad_leakers is never above the baseline's.
     assert (
         rob.row("msam", "ad_leakers").regret_mean <= rob.row("baseline", "ad_leakers").regret_mean
     )
-    # It does not act on the ground war: both tie in every replication.
-    assert rob.row("msam", "nk_casualties").share_best == pytest.approx(0.5)
-    assert rob.row("msam", "nk_casualties").regret_max == 0
+    # It puts no personnel in theatre, so neither reaches escalation level 4: all ties.
+    assert rob.row("msam", "esc_reached_4").share_best == pytest.approx(0.5)
+    assert rob.row("msam", "esc_reached_4").regret_max == 0

@@ -112,6 +112,10 @@ def test_groups_are_factors_and_errors_are_clear() -> None:
         "manpower",
         "escalation",
         "cost",
+        "logistics",
+        "nk_munitions",
+        "counteroffensive",
+        "withdrawal",
     }
     assert sum(len(v) for v in table.values()) == len(cfg.flat_parameters())
     with pytest.raises(EngineError, match=r"did you mean 'ground\.ua_kill_rate'"):

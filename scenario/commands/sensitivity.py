@@ -31,7 +31,7 @@ class MethodName(StrEnum):
 def _table(title: str, headers: list[str]) -> Table:
     from rich.table import Table
 
-    table = Table(title=title, header_style="bold", title_justify="left")
+    table = Table(title=title, header_style="bold", title_justify="left", pad_edge=False)
     for i, h in enumerate(headers):
         table.add_column(h, justify="left" if i == 0 else "right", overflow="fold")
     return table
@@ -75,8 +75,9 @@ def sensitivity_table(result: Tornado | MorrisResult | SobolResult, top: int = 2
         t = _table(
             f"Sobol indices of {result.outcome} ({result.unit}), N = {result.n}, "
             f"{result.runs:,} runs; model randomness {result.noise_share:.3f} "
-            f"[{result.noise_lo:.3f}, {result.noise_hi:.3f}] of the variance",
-            ["factor", f"first order [{lvl}]", f"total [{lvl}]", "total - noise"],
+            f"[{result.noise_lo:.3f}, {result.noise_hi:.3f}] of the variance; S1 first "
+            "order, ST total",
+            ["factor", f"S1 [{lvl}]", f"ST [{lvl}]", "ST - noise"],
         )
         for s in result.rows[:top]:
             t.add_row(

@@ -54,7 +54,8 @@ class Trigger(BaseModel):
         description=(
             "An event declared by a submodel, e.g. nk_second_wave, nk_casualties_above, "
             "nk_captured_above, nk_combat_ineffective, nk_pilots_operational, "
-            "ground_held_below, escalation_level_at_least (`scenario wiring` lists them)."
+            "ground_held_below, escalation_level_at_least, ru_counteroffensive, "
+            "ua_withdrawal (`scenario wiring` lists them)."
         ),
     )
     threshold: float | None = Field(

@@ -125,12 +125,27 @@ class RunSettings(BaseModel):
 
 
 class Adversary(BaseModel):
-    """Structural choices about the North Korean deployment (not sampled)."""
+    """Structural choices about the adversary and the world outside the options (not
+    sampled): what North Korea does, and exogenous events such as a US intelligence pause."""
 
     model_config = _FROZEN
 
     pilots_in_combat: bool = Field(
         default=False, description="North Korean pilots fly Su-25 combat sorties once trained."
+    )
+    nk_munitions: bool = Field(
+        default=True,
+        description=(
+            "North Korean shells and KN-23/24 missiles keep reaching Russia, as recorded "
+            "(false: the flow stops on day 0 and Russian stocks of them run down)."
+        ),
+    )
+    us_intel_pause: bool = Field(
+        default=False,
+        description=(
+            "The US pauses intelligence sharing with Ukraine (as in March 2025); start and "
+            "length are the parameters intel.us_pause_start_day and intel.us_pause_days."
+        ),
     )
 
 

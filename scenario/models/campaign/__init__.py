@@ -11,11 +11,15 @@ from __future__ import annotations
 from scenario.models.campaign.air_defence import AirDefenceSubmodel
 from scenario.models.campaign.air_ops import AirOpsSubmodel
 from scenario.models.campaign.cost import CostSubmodel
+from scenario.models.campaign.counteroffensive import CounteroffensiveSubmodel
 from scenario.models.campaign.escalation import EscalationSubmodel
 from scenario.models.campaign.european import EuropeanSubmodel
 from scenario.models.campaign.ground import GroundSubmodel
 from scenario.models.campaign.intel import IntelSubmodel
+from scenario.models.campaign.logistics import LogisticsSubmodel
 from scenario.models.campaign.manpower import ManpowerSubmodel
+from scenario.models.campaign.nk_munitions import NkMunitionsSubmodel
+from scenario.models.campaign.withdrawal import WithdrawalSubmodel
 from scenario.models.daily.compose import Submodel
 
 __all__ = [
@@ -24,11 +28,15 @@ __all__ = [
     "AirDefenceSubmodel",
     "AirOpsSubmodel",
     "CostSubmodel",
+    "CounteroffensiveSubmodel",
     "EscalationSubmodel",
     "EuropeanSubmodel",
     "GroundSubmodel",
     "IntelSubmodel",
+    "LogisticsSubmodel",
     "ManpowerSubmodel",
+    "NkMunitionsSubmodel",
+    "WithdrawalSubmodel",
 ]
 
 SUBMODELS: tuple[Submodel, ...] = (
@@ -40,6 +48,10 @@ SUBMODELS: tuple[Submodel, ...] = (
     ManpowerSubmodel(),
     EscalationSubmodel(),
     CostSubmodel(),
+    LogisticsSubmodel(),
+    NkMunitionsSubmodel(),
+    CounteroffensiveSubmodel(),
+    WithdrawalSubmodel(),
 )
 """One instance of every built-in submodel (they hold no state between blocks)."""
 

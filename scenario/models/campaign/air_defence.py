@@ -1,7 +1,9 @@
 r"""Air and missile defence of one defended area, day by day, as a campaign submodel.
 
 Each day threats of the four classes arrive, :math:`N_c \sim \text{Poisson}(\lambda_c)`
-(plus the North Korean sorties entering the envelope, as aircraft), and are engaged by the
+(plus the North Korean sorties attacking the area, as aircraft, and North Korean KN-23/24
+missiles, as ballistic threats, at the expected rates the air-ops and munitions submodels
+write), and are engaged by the
 M-SAM batteries (lever ``policy.msam``, once delivered and crews trained) and then the
 existing Ukrainian air defence, by either engine:
 
@@ -12,9 +14,13 @@ existing Ukrainian air defence, by either engine:
 Magazines: M-SAM batteries arrive loaded (``batteries x launchers x missiles``) with a
 reserve of ``interceptor_stock`` that grows by ``resupply_per_month / 30`` a day; the ready
 magazine is refilled from the reserve every day. The Ukrainian magazine is refilled by
-``ua_resupply_per_day`` up to its capacity. BICES (signals from intel) raises detection and
-stretches warning times; aircraft killed are split between North Korean and other aircraft
-in proportion to their rates (signal ``nk_aircraft_lost_today``).
+``ua_resupply_per_day`` up to its capacity. The existing Ukrainian air defence fires
+``ua_salvo`` interceptors per look, at most ``ua_looks`` looks (fixed parameters). BICES
+(signals from intel) raises detection (a US intelligence pause lowers it) and stretches
+warning times; detection is capped at ``p_detect_max``. Today's leakers by class are
+published for the logistics submodel (signals ``ad_leakers_<class>_today``); aircraft
+killed are split between North Korean and other aircraft in proportion to their rates
+(signal ``nk_aircraft_lost_today``).
 """
 
 from __future__ import annotations
@@ -26,10 +32,13 @@ import numpy as np
 import simpy
 
 from scenario.config.levers import Msam
+from scenario.errors import ModelError
 from scenario.models.campaign.signals import (
     AD_DETECT_BONUS,
+    AD_LEAKERS_TODAY,
     AD_WARNING_FACTOR,
     NK_AIRCRAFT_LOST_TODAY,
+    NK_MISSILES_TODAY,
     NK_SORTIES_EXPOSED,
 )
 from scenario.models.daily import SubmodelContext, today
@@ -51,6 +60,7 @@ AD_PARAMETERS: tuple[ParameterInfo, ...] = (
     _ad("drone_per_day", "threats/day", "Attack drones at the defended area"),
     _ad("raid_window_hours", "hours", "Hours over which a day's threats arrive"),
     _ad("p_detect", "probability", "Probability a threat is detected in time"),
+    _ad("p_detect_max", "probability", "Cap on detection probability with every bonus"),
     _ad("warning_ballistic_s", "s", "Warning time of a ballistic missile after detection"),
     _ad("warning_cruise_s", "s", "Warning time of a cruise missile"),
     _ad("warning_aircraft_s", "s", "Time an aircraft stays engageable"),
@@ -59,6 +69,8 @@ AD_PARAMETERS: tuple[ParameterInfo, ...] = (
     _ad("ua_ready", "interceptors", "Ready interceptors of existing Ukrainian AD"),
     _ad("ua_resupply_per_day", "interceptors/day", "Ukrainian interceptor resupply"),
     _ad("ua_look_time_s", "s", "Time one Ukrainian engagement look holds a channel"),
+    _ad("ua_salvo", "interceptors", "Ukrainian interceptors fired per look (fixed)"),
+    _ad("ua_looks", "looks", "Most Ukrainian looks at one threat (fixed)"),
     _ad("ua_pk_ballistic", "probability", "Ukrainian AD single-shot kill, ballistic"),
     _ad("ua_pk_cruise", "probability", "Ukrainian AD single-shot kill, cruise"),
     _ad("ua_pk_aircraft", "probability", "Ukrainian AD single-shot kill, aircraft"),
@@ -142,6 +154,9 @@ class _ADState:
         self.ua_capacity = p("ua_ready").copy()
         self.ua_resupply = p("ua_resupply_per_day")
         self.ua_look = p("ua_look_time_s")
+        self.ua_salvo = _fixed_int(ctx, "ua_salvo")
+        self.ua_looks = _fixed_int(ctx, "ua_looks")
+        self.p_detect_max = p("p_detect_max")
         self.ua_pk = np.stack([p(f"ua_pk_{c}") for c in CLASSES], axis=1)
         ms = ctx.lever(Msam)
         self.ms = ms
@@ -173,7 +188,7 @@ class _ADState:
         self.rngs = (threat_rng, engage_rng)
         self.cache_key: bytes | None = None
         self.zeros = np.zeros(n)  # shared, read-only: a signal of "none today"
-        self.p_detect_base = np.minimum(self.p_detect, 0.99)
+        self.p_detect_base = np.minimum(self.p_detect, self.p_detect_max)
         self.cache_units: list[FastUnit] = []
         self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         # Discrete-event engine: one simpy environment per replication, kept across days.
@@ -197,8 +212,13 @@ class AirDefenceSubmodel:
     name = "air_defence"
     parameters = AD_PARAMETERS
     levers = (Msam,)
-    reads = (today(AD_DETECT_BONUS), today(AD_WARNING_FACTOR), today(NK_SORTIES_EXPOSED))
-    writes = (NK_AIRCRAFT_LOST_TODAY,)
+    reads = (
+        today(AD_DETECT_BONUS),
+        today(AD_WARNING_FACTOR),
+        today(NK_SORTIES_EXPOSED),
+        today(NK_MISSILES_TODAY),
+    )
+    writes = (NK_AIRCRAFT_LOST_TODAY, *AD_LEAKERS_TODAY.values())
     events = ()
     outcomes = AD_OUTCOMES
     series = AD_SERIES
@@ -213,11 +233,12 @@ class AirDefenceSubmodel:
         ms_on = _reload(ctx, st, t)
         p_detect, warning = _detection(ctx, st)
         nk_air = ctx.read(NK_SORTIES_EXPOSED)
-        if nk_air.any():
+        nk_missiles = ctx.read(NK_MISSILES_TODAY)
+        lam = st.rate
+        if nk_air.any() or nk_missiles.any():
             lam = st.rate.copy()
+            lam[:, 0] += nk_missiles
             lam[:, 2] += nk_air
-        else:
-            lam = st.rate
         threats = threat_rng.poisson(lam).astype(np.float64)
         if ctx.air_defence.engine == "des":
             day = _des_day(ctx, st, t, threats, ms_on, p_detect, warning, rng)
@@ -242,6 +263,8 @@ class AirDefenceSubmodel:
         st.leakers += day.leakers
         st.ms_used += day.ms_used
         st.ua_used += day.ua_used
+        for j, c in enumerate(CLASSES):
+            ctx.write(AD_LEAKERS_TODAY[c], day.leakers[:, j])
         if np.any(nk_air > 0):
             air_killed = threats[:, 2] - day.leakers[:, 2]
             nk_share = nk_air / np.maximum(lam[:, 2], 1e-300)
@@ -271,6 +294,19 @@ class AirDefenceSubmodel:
             "msam_ran_dry": ran_dry.astype(np.float64),
         }
         return BlockOutput(outcomes=outcomes, series=st.series)
+
+
+def _fixed_int(ctx: SubmodelContext, name: str) -> int:
+    """A whole-number parameter that must be the same in every replication (the engines
+    take one salvo size and one number of looks per unit)."""
+    values = ctx.p(f"air_defence.{name}")
+    first = float(values[0])
+    if not np.all(values == first) or first != round(first) or first < 1:
+        raise ModelError(
+            f"parameter air_defence.{name} must be a fixed whole number >= 1 "
+            f"(dist: fixed), got values from {values.min()!r} to {values.max()!r}"
+        )
+    return int(first)
 
 
 def _reload(ctx: SubmodelContext, st: _ADState, t: int) -> np.ndarray:
@@ -303,7 +339,7 @@ def _detection(ctx: SubmodelContext, st: _ADState) -> tuple[np.ndarray, np.ndarr
         return st.p_detect_base, st.warning  # no BICES effect today
     b = np.zeros(ctx.n) if bonus is None else bonus
     f = np.ones(ctx.n) if factor is None else factor
-    return np.minimum(st.p_detect + b, 0.99), st.warning * f[:, None]
+    return np.clip(st.p_detect + b, 0.0, st.p_detect_max), st.warning * f[:, None]
 
 
 def _units(
@@ -318,7 +354,13 @@ def _units(
                 ms_on, st.ms_channels, st.ms_look, st.ms_salvo, st.ms_looks, st.ms_pk, warning
             ),
             fast_unit(
-                np.ones(ctx.n, dtype=bool), st.ua_channels, st.ua_look, 1, 2, st.ua_pk, warning
+                np.ones(ctx.n, dtype=bool),
+                st.ua_channels,
+                st.ua_look,
+                st.ua_salvo,
+                st.ua_looks,
+                st.ua_pk,
+                warning,
             ),
         ]
         st.cache_key = key
@@ -350,8 +392,8 @@ def _des_units(st: _ADState, i: int, ms_on: bool) -> tuple[list[FireUnit], list[
             int(st.ua_channels[i]),
             (float(pk[0]), float(pk[1]), float(pk[2]), float(pk[3])),
             float(st.ua_look[i]),
-            1,
-            2,
+            st.ua_salvo,
+            st.ua_looks,
         )
     )
     states.append(UnitState(ready=float(st.ua_ready[i]), capacity=float(st.ua_capacity[i])))

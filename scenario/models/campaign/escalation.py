@@ -8,26 +8,46 @@ Levels (all transitions and their drivers are ASSUMPTIONs, labelled as such in t
 3. expanded North Korean role (more troops, pilots in combat, more munitions);
 4. direct military incident involving South Korean or European personnel (absorbing).
 
-Each day a replication at level :math:`i < 4` moves up with probability
-:math:`1 - e^{-h^{\uparrow}_i}` and, at :math:`i \ge 1`, down with probability
-:math:`1 - e^{-h^{\downarrow}}` (competing, drawn from one uniform per day), where
+**Chain.** Each day a replication at level :math:`i < 4` moves up or down with the
+competing-hazard probabilities of :func:`scenario.models.kernels.markov.competing_ladder`
+(:math:`p^{\uparrow}_i = (1 - e^{-(h^{\uparrow}_i + h^{\downarrow}_i)})
+h^{\uparrow}_i / (h^{\uparrow}_i + h^{\downarrow}_i)`, likewise down), and the move is drawn
+by :func:`~scenario.models.kernels.markov.markov_step` from the replication's row
+(:func:`~scenario.models.kernels.markov.ladder_rows`) with one uniform per replication per
+day, whatever its state (common random numbers across options). The hazards are
 
 .. math::
 
-    h^{\uparrow}_i(t) = h_i \exp\Big(\beta_{cas} \tfrac{C_t}{100} + \beta_{cap} K_t
-      + \beta_{wave} W_t + \beta_{aid} A_t + \beta_{adv} V_t + \beta_{eu} E_t
-      + \beta_{bices} B_t\Big)
+    h^{\uparrow}_i(t) = h_i \exp(x_t) \quad (i = 0, 1, 2), \qquad
+    h^{\uparrow}_3(t) = h_3 \exp(x_t)\, \mathbb{1}[V_t \lor E_t], \qquad
+    h^{\downarrow}_i = h_{down} \quad (i = 1, 2, 3),
 
-with :math:`C_t` NK casualties today, :math:`K_t` prisoners taken today, :math:`W_t` a new
-NK wave today, and indicators of South Korean lethal aid (offensive aid or M-SAM), advisors,
-European troops and BICES. :mod:`scenario.models.kernels.markov` holds the chain machinery
-(inverse-CDF sampling from each replication's transition row) and the absorbing-chain closed
-forms it is validated against.
+    x_t = \beta_{cas} \tfrac{C_t}{100} + \beta_{cap} K_t
+      + \beta_{nk} \tfrac{\max(D_t - D_{ref},\, 0)}{1000}
+      + \beta_{off} O_t + \beta_{msam} M_t + \beta_{adv} V_t + \beta_{eu} E_t
+      + \beta_{bices} B_t
+
+with :math:`C_t` NK casualties today, :math:`K_t` prisoners taken today, :math:`D_t` NK
+troops committed so far (``nk_deployed``) above the reference :math:`D_{ref}` (about the
+first contingent), and indicators of the levers active on day :math:`t`: South Korean
+offensive aid :math:`O_t`, M-SAM (defensive) :math:`M_t`, advisors :math:`V_t`, European
+troops :math:`E_t` and BICES :math:`B_t`.
+
+**Personnel rule.** Level 4 is an incident *with South Korean or European personnel*: the
+3 to 4 hazard is zero on days when neither advisors nor European troops are in theatre.
+
+**Definitional floor.** North Korean pilots flying combat is by definition an expanded
+North Korean role: on a day with NK combat sorties (``nk_sorties_today`` :math:`> 0`) the
+level after the chain step is raised to at least 3, :math:`L_t = \max(L'_t, 3)`
+(outcome ``esc_floor_days`` counts the days the floor raised it).
+
+:mod:`scenario.models.kernels.markov` holds the chain machinery and the absorbing-chain
+closed forms it is validated against.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,12 +57,14 @@ from scenario.models.campaign.signals import (
     ESCALATION_LEVEL_AT_LEAST,
     NK_CAPTURED_TODAY,
     NK_CASUALTIES_TODAY,
-    NK_NEW_TROOPS_TODAY,
+    NK_DEPLOYED,
+    NK_SORTIES_TODAY,
 )
 from scenario.models.daily import SubmodelContext, today
+from scenario.models.kernels.markov import competing_ladder, ladder_rows, markov_step
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
-__all__ = ["LEVEL_NAMES", "TOP", "EscalationSubmodel"]
+__all__ = ["FLOOR_LEVEL", "LEVEL_NAMES", "TOP", "EscalationSubmodel"]
 
 LEVEL_NAMES: tuple[str, ...] = (
     "status quo",
@@ -52,34 +74,50 @@ LEVEL_NAMES: tuple[str, ...] = (
     "direct incident with South Korean or European personnel",
 )
 TOP = len(LEVEL_NAMES) - 1
+FLOOR_LEVEL = 3
+"""Level reached by definition on a day North Korean pilots fly combat."""
 
 
 def _p(name: str, unit: str, meaning: str) -> ParameterInfo:
     return ParameterInfo(group="escalation", name=name, unit=unit, meaning=meaning)
 
 
+_LEVER_BETAS: tuple[tuple[type[Lever], str], ...] = (
+    (OffensiveAid, "beta_offensive_aid"),
+    (Msam, "beta_msam"),
+    (Advisors, "beta_advisors"),
+    (EuropeanTroops, "beta_european_troops"),
+    (Bices, "beta_bices"),
+)
 _BETAS = (
     "beta_nk_casualties",
     "beta_captures",
-    "beta_new_wave",
-    "beta_lethal_aid",
-    "beta_advisors",
-    "beta_european_troops",
-    "beta_bices",
+    "beta_nk_troops",
+    *(b for _, b in _LEVER_BETAS),
 )
 
 
 @dataclass
 class _EscalationState:
-    h: np.ndarray  # (n, TOP) base up-hazards
+    h: np.ndarray  # (n, TOP) base up-hazards of levels 0..TOP-1
     down: np.ndarray
+    ref: np.ndarray  # NK troops reference
     b: dict[str, np.ndarray]  # log-hazard coefficients by parameter name
     enabled: dict[type[Lever], bool]  # lever deployed at all
-    level: np.ndarray
-    max: np.ndarray
-    first: np.ndarray
     m: int
     series: dict[str, np.ndarray]
+    level: np.ndarray
+    max: np.ndarray = field(init=False)
+    first: np.ndarray = field(init=False)
+    days3: np.ndarray = field(init=False)
+    floor_days: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        n = self.level.size
+        self.max = np.zeros(n, dtype=np.int64)
+        self.first = np.full(n, np.inf)
+        self.days3 = np.zeros(n)
+        self.floor_days = np.zeros(n)
 
 
 class EscalationSubmodel:
@@ -90,21 +128,28 @@ class EscalationSubmodel:
         _p("hazard_0", "per day", "Base hazard from status quo to level 1"),
         _p("hazard_1", "per day", "Base hazard from level 1 to 2"),
         _p("hazard_2", "per day", "Base hazard from level 2 to 3"),
-        _p("hazard_3", "per day", "Base hazard from level 3 to 4"),
+        _p("hazard_3", "per day", "Base hazard from level 3 to 4 (with personnel in theatre)"),
         _p("hazard_down", "per day", "Base de-escalation hazard (levels 1-3)"),
         _p("beta_nk_casualties", "log-hazard per 100/day", "Effect of NK casualties"),
         _p("beta_captures", "log-hazard per prisoner", "Effect of NK soldiers captured"),
-        _p("beta_new_wave", "log-hazard", "Effect of a new NK wave joining combat"),
-        _p("beta_lethal_aid", "log-hazard", "Effect of South Korean lethal aid or M-SAM"),
+        _p(
+            "beta_nk_troops",
+            "log-hazard per 1,000 troops",
+            "Effect of NK troops committed above the reference",
+        ),
+        _p("nk_reference_troops", "troops", "NK troops committed with no escalation effect"),
+        _p("beta_offensive_aid", "log-hazard", "Effect of South Korean offensive lethal aid"),
+        _p("beta_msam", "log-hazard", "Effect of South Korean M-SAM (defensive) in Ukraine"),
         _p("beta_advisors", "log-hazard", "Effect of South Korean advisors in Ukraine"),
         _p("beta_european_troops", "log-hazard", "Effect of European troops on the ground"),
         _p("beta_bices", "log-hazard", "Effect of South Korea joining BICES"),
     )
-    levers = (OffensiveAid, Msam, Advisors, EuropeanTroops, Bices)
+    levers = tuple(lv for lv, _ in _LEVER_BETAS)
     reads = (
         today(NK_CASUALTIES_TODAY),
         today(NK_CAPTURED_TODAY),
-        today(NK_NEW_TROOPS_TODAY),
+        today(NK_DEPLOYED),
+        today(NK_SORTIES_TODAY),
     )
     writes = (ESCALATION_LEVEL,)
     events = (ESCALATION_LEVEL_AT_LEAST,)
@@ -130,6 +175,18 @@ class EscalationSubmodel:
             description="Day of first escalation (horizon if none)",
             direction="maximize",
         ),
+        OutcomeInfo(
+            name="esc_days_at_3_plus",
+            unit="days",
+            description="Days at level 3 (expanded North Korean role) or above",
+            direction="minimize",
+        ),
+        OutcomeInfo(
+            name="esc_floor_days",
+            unit="days",
+            description="Days NK pilots flying combat raised the level to 3 (definitional floor)",
+            direction="info",
+        ),
     )
     series = (SeriesInfo(name="esc_level", unit="level", description="Escalation level"),)
 
@@ -140,46 +197,57 @@ class EscalationSubmodel:
         return _EscalationState(
             h=np.stack([ctx.p(f"{g}hazard_{k}") for k in range(TOP)], axis=1),
             down=ctx.p(g + "hazard_down"),
+            ref=ctx.p(g + "nk_reference_troops"),
             b={k: ctx.p(g + k) for k in _BETAS},
             enabled={lv: ctx.lever(lv).deploy for lv in self.levers},
-            level=np.zeros(ctx.n, dtype=np.int64),
-            max=np.zeros(ctx.n, dtype=np.int64),
-            first=np.full(ctx.n, float(ctx.horizon)),
             m=m,
             series=series,
+            level=np.zeros(ctx.n, dtype=np.int64),
         )
 
-    def step(self, ctx: SubmodelContext, s: _EscalationState, t: int) -> None:
-        """Today's transition (one uniform per replication, whatever the state)."""
+    def _log_multiplier(self, ctx: SubmodelContext, s: _EscalationState, t: int) -> np.ndarray:
+        """Today's covariate sum :math:`x_t` (module docstring)."""
         b = s.b
-        u = ctx.rng().random(ctx.n)
         x = b["beta_nk_casualties"] * (ctx.read(NK_CASUALTIES_TODAY) / 100.0)
         x = x + b["beta_captures"] * ctx.read(NK_CAPTURED_TODAY)
-        x = x + b["beta_new_wave"] * (ctx.read(NK_NEW_TROOPS_TODAY) > 0)
-        enabled = s.enabled
-        if enabled[OffensiveAid] or enabled[Msam]:
-            lethal = ctx.active(OffensiveAid, t) | ctx.active(Msam, t)
-            x = x + b["beta_lethal_aid"] * lethal
-        for lever, beta in (
-            (Advisors, "beta_advisors"),
-            (EuropeanTroops, "beta_european_troops"),
-            (Bices, "beta_bices"),
-        ):
-            if enabled[lever]:
+        above = np.maximum(ctx.read(NK_DEPLOYED) - s.ref, 0.0) / 1000.0
+        x = x + b["beta_nk_troops"] * above
+        for lever, beta in _LEVER_BETAS:
+            if s.enabled[lever]:
                 x = x + b[beta] * ctx.active(lever, t)
-        level = s.level
-        h_up = np.take_along_axis(s.h, np.minimum(level, TOP - 1)[:, None], axis=1)[:, 0]
-        p_up = np.where(level < TOP, 1.0 - np.exp(-h_up * np.exp(x)), 0.0)
-        p_down = np.where((level > 0) & (level < TOP), 1.0 - np.exp(-s.down), 0.0)
-        scale = np.maximum(p_up + p_down, 1.0)
-        # Inverse-CDF sampling of the row (down, stay, up), as markov_step does.
-        down = u < p_down / scale
-        up = u >= 1.0 - p_up / scale
-        new = level + up - down
-        first = (new > 0) & (s.max == 0)
-        s.first = np.where(first, float(t), s.first)
+        return np.asarray(x, dtype=np.float64)
+
+    def _hazards(
+        self, ctx: SubmodelContext, s: _EscalationState, t: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Today's up and down hazards per level, arrays (n, TOP + 1)."""
+        n = ctx.n
+        h_up = np.zeros((n, TOP + 1))
+        h_up[:, :TOP] = s.h * np.exp(self._log_multiplier(ctx, s, t))[:, None]
+        personnel = np.zeros(n, dtype=bool)
+        for lever in (Advisors, EuropeanTroops):
+            if s.enabled[lever]:
+                personnel |= ctx.active(lever, t)
+        h_up[:, TOP - 1] *= personnel
+        h_down = np.zeros((n, TOP + 1))
+        h_down[:, 1:TOP] = s.down[:, None]
+        return h_up, h_down
+
+    def step(self, ctx: SubmodelContext, s: _EscalationState, t: int) -> None:
+        """Today's transition (one uniform per replication, whatever the state), then the
+        definitional floor."""
+        u = ctx.rng().random(ctx.n)
+        p_up, p_down = competing_ladder(*self._hazards(ctx, s, t))
+        new = markov_step(s.level, ladder_rows(s.level, p_up, p_down), u)
+        sorties = ctx.written(NK_SORTIES_TODAY)
+        if sorties is not None:
+            raised = (sorties > 0) & (new < FLOOR_LEVEL)
+            s.floor_days += raised
+            new = np.where(raised, FLOOR_LEVEL, new)
+        s.first = np.where((new > 0) & np.isinf(s.first), float(t), s.first)
         s.level = new
         s.max = np.maximum(s.max, new)
+        s.days3 += new >= FLOOR_LEVEL
         ctx.write(ESCALATION_LEVEL, new.astype(np.float64))
         if s.m:
             s.series["esc_level"][:, t] = new[: s.m]
@@ -191,7 +259,9 @@ class EscalationSubmodel:
             outcomes={
                 "esc_max_level": mx.astype(np.float64),
                 **{f"esc_reached_{k}": (mx >= k).astype(np.float64) for k in range(1, TOP + 1)},
-                "esc_first_day": s.first,
+                "esc_first_day": np.minimum(s.first, float(ctx.horizon)),
+                "esc_days_at_3_plus": s.days3,
+                "esc_floor_days": s.floor_days,
             },
             series=s.series,
         )

@@ -60,20 +60,40 @@ PARAMETERS: tuple[ParameterInfo, ...] = (
     _p("adv_intel_per_prisoner", "fraction", "Effectiveness gain per interrogated prisoner"),
     _p("adv_intel_cap", "fraction", "Maximum effectiveness gain from interrogation"),
     _p("ua_own_interrogation_yield", "fraction", "Intelligence yield without Korean advisors"),
+    _p("logistics_fire_dependence", "fraction", "Fire lost per unit of logistics capacity lost"),
+    _p("post_exit_intensity", "ratio", "Intensity of fighting on the border after leaving"),
+    _p("nk_post_exit_engagement", "fraction", "Share of NK troops engaged after Ukraine leaves"),
+    _p("nk_escalation_wave_factor", "ratio", "Second wave size multiplier at escalation 3+"),
+    _p("nk_escalation_lag_days", "days", "Days from escalation 3+ to the second wave's arrival"),
 )
 
 OUTCOMES: tuple[OutcomeInfo, ...] = (
     OutcomeInfo(
         name="ua_casualties",
         unit="troops",
-        description="Ukrainian casualties in the sector",
+        description=(
+            "Ukrainian casualties of the Kursk grouping over the horizon, in the sector and "
+            "on the border after leaving it"
+        ),
         direction="minimize",
     ),
     OutcomeInfo(
         name="ru_casualties",
         unit="troops",
-        description="Russian casualties in the sector",
+        description="Russian casualties against the Kursk grouping over the horizon",
         direction="maximize",
+    ),
+    OutcomeInfo(
+        name="ua_casualties_in_sector",
+        unit="troops",
+        description="Ukrainian casualties while the grouping still held ground in Kursk",
+        direction="minimize",
+    ),
+    OutcomeInfo(
+        name="aid_equipment_lost",
+        unit="troop-equivalents",
+        description="Delivered South Korean systems (K9, K239, K2) lost, in troop equivalents",
+        direction="minimize",
     ),
     OutcomeInfo(
         name="nk_casualties",
@@ -124,8 +144,14 @@ OUTCOMES: tuple[OutcomeInfo, ...] = (
     OutcomeInfo(
         name="ua_expelled",
         unit="0/1",
-        description="Ukrainian grouping lost all ground in the sector",
+        description="Ukrainian grouping left the sector (all ground lost or given up)",
         direction="minimize",
+    ),
+    OutcomeInfo(
+        name="ua_exit_day",
+        unit="day",
+        description="Day the Ukrainian-held ground reached 0 (horizon if it never did)",
+        direction="maximize",
     ),
     OutcomeInfo(
         name="nk_prisoners_interrogated_by_advisors",

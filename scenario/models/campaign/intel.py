@@ -15,6 +15,17 @@ with :math:`s` (``bices_relevant_share``) the share of fire whose targeting draw
 shared intelligence. BICES also raises air-defence detection probability by
 ``bices_detect_bonus`` and stretches warning times by ``bices_warning_factor``.
 
+US intelligence pause (``adversary.us_intel_pause``, ``configs/adversary/us_intel_pause.yaml``;
+the US paused sharing with Ukraine from 5 to about 11 March 2025): from day
+``us_pause_start_day`` for ``us_pause_days`` days, Ukrainian fire loses a share :math:`u`
+(``us_fire_loss``) and air-defence detection loses :math:`\delta` (``us_detect_loss``), of
+which BICES, at integration level :math:`\ell` (0 to 1 over its ramp), substitutes a share
+:math:`\sigma` (``bices_substitution``): during the pause the fire multiplier is multiplied
+by :math:`1 - u\,(1 - \sigma\ell)` and the detection bonus falls by
+:math:`\delta\,(1 - \sigma\ell)`. This is the one natural experiment on what shared
+intelligence is worth; comparing ``us_intel_pause`` with and without ``policy.bices`` shows
+how much of it BICES could cover under these assumptions.
+
 (Interrogation of prisoners by South Korean advisors is part of the ground model, where the
 prisoners are taken.)
 """
@@ -65,6 +76,13 @@ class _IntelState:
     mult_sum: np.ndarray
     latency: np.ndarray
     present: np.ndarray
+    pause_start: np.ndarray
+    pause_end: np.ndarray
+    fire_loss: np.ndarray
+    detect_loss: np.ndarray
+    substitution: np.ndarray
+    pausing: bool
+    wrote: bool = False
 
 
 _STAGES = ("stage_detect_min", "stage_identify_min", "stage_decide_min", "stage_engage_min")
@@ -85,6 +103,11 @@ class IntelSubmodel:
         _p("bices_relevant_share", "fraction", "Share of Ukrainian fire using shared intel"),
         _p("bices_detect_bonus", "probability", "Added air-defence detection probability"),
         _p("bices_warning_factor", "ratio", "Air-defence warning time multiplier"),
+        _p("us_pause_start_day", "day", "Day a US intelligence pause starts"),
+        _p("us_pause_days", "days", "Length of the US intelligence pause"),
+        _p("us_fire_loss", "fraction", "Ukrainian fire effectiveness lost during the pause"),
+        _p("us_detect_loss", "probability", "Air-defence detection lost during the pause"),
+        _p("bices_substitution", "fraction", "Share of the pause's loss BICES makes good"),
     )
     levers = (Bices,)
     reads = ()
@@ -129,15 +152,24 @@ class IntelSubmodel:
             mult_sum=np.zeros(ctx.n),
             latency=means.sum(axis=1),
             present=np.zeros(ctx.n),
+            pause_start=ctx.p(g + "us_pause_start_day"),
+            pause_end=ctx.p(g + "us_pause_start_day") + ctx.p(g + "us_pause_days"),
+            fire_loss=ctx.p(g + "us_fire_loss"),
+            detect_loss=ctx.p(g + "us_detect_loss"),
+            substitution=ctx.p(g + "bices_substitution"),
+            pausing=ctx.adversary.us_intel_pause,
         )
 
     def step(self, ctx: SubmodelContext, s: _IntelState, t: int) -> None:
         """Today's kill chain and the signals it gives the other submodels."""
         since = ctx.days_active(Bices, t)
-        if np.all(since < 0):  # BICES not (yet) joined anywhere in the block: no signals
-            s.present = s.base
+        paused = (s.pause_start <= t) & (t < s.pause_end) if s.pausing else None
+        quiet = np.all(since < 0) and (paused is None or not paused.any())
+        if quiet and not s.wrote:
+            s.present = s.base  # no BICES (yet) and no pause so far in the block: no signals
             s.mult_sum += 1.0
             return
+        s.wrote = True  # once written, written every day (a signal keeps its last value)
         level = np.clip(np.where(since >= 0, (since + 1) / np.maximum(s.ramp, 1.0), 0.0), 0, 1)
         means = s.means.copy()
         factor = 1.0 - s.cut * level
@@ -145,8 +177,13 @@ class IntelSubmodel:
         means[:, 2] *= factor
         now = p_present(means, s.dwell)
         mult = 1.0 + s.share * (now / s.base - 1.0)
+        bonus = s.bonus * level
+        if paused is not None:
+            uncovered = np.where(paused, 1.0 - s.substitution * level, 0.0)
+            mult = mult * (1.0 - s.fire_loss * uncovered)
+            bonus = bonus - s.detect_loss * uncovered
         ctx.write(UA_FIRE_MULTIPLIER, mult)
-        ctx.write(AD_DETECT_BONUS, s.bonus * level)
+        ctx.write(AD_DETECT_BONUS, bonus)
         ctx.write(AD_WARNING_FACTOR, 1.0 + (s.warn - 1.0) * level)
         s.mult_sum += mult
         s.latency = means.sum(axis=1)
