@@ -308,3 +308,20 @@ def test_sensitivity_refuses_correlated_inputs_up_front() -> None:
     cfg = scenario.load_config(BASE, overrides=[corr])
     with pytest.raises(EngineError, match="needs independent inputs"):
         tornado(cfg, outcome="nk_casualties", replications=10)
+
+
+TERMINAL = {
+    "cost": "its outcomes are the price of the options, read by objectives, not by the model",
+    "manpower": "Russia's front-wide balance is an outcome of the Kursk fight, not an input",
+}
+"""Submodels that feed no other on purpose (README, The models)."""
+
+
+def test_every_submodel_feeds_another_or_is_terminal_on_purpose() -> None:
+    w = compose("campaign", [sm.name for sm in SUBMODELS]).wiring
+    for sm in SUBMODELS:
+        feeds = {r for s in sm.writes for r, _ in w.readers.get(s.name, ()) if r != sm.name}
+        if sm.name in TERMINAL:
+            assert not feeds, f"{sm.name} now feeds {feeds}: update TERMINAL and the README"
+        else:
+            assert feeds, f"{sm.name} is a dead end: nothing reads what it writes"
