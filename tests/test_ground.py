@@ -16,6 +16,12 @@ from scenario.config.distributions import sample
 from scenario.engine.harness import run_submodel
 from scenario.engine.rng import parameter_rng
 from scenario.models.campaign import GroundSubmodel
+from scenario.models.campaign.signals import (
+    ESCALATION_LEVEL,
+    RED_FIRE_MULTIPLIER,
+    RU_OFFENSIVE_PRESSURE,
+)
+from scenario.models.daily import Signal
 from scenario.models.protocol import BlockOutput
 from scenario.results import Results
 
@@ -274,3 +280,62 @@ def test_an_option_that_only_delays_expulsion_does_not_look_worse_on_casualties(
     np.testing.assert_array_equal(a["ua_casualties"], b["ua_casualties"])
     # In-sector casualties do grow with the time spent in the sector.
     assert b["ua_casualties_in_sector"].mean() > a["ua_casualties_in_sector"].mean()
+
+
+def _ground_fed(
+    signals: dict[Signal, float | np.ndarray], extra: list[str] | None = None
+) -> dict[str, np.ndarray]:
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=extra or [])
+    return run_submodel(GroundSubmodel(), cfg, n=600, seed=31, signals=signals).output.outcomes
+
+
+def _paired_up(a: np.ndarray, b: np.ndarray) -> bool:
+    """b - a is positive, by more than four standard errors of the paired mean."""
+    d = b - a
+    return bool(d.mean() > 4 * d.std(ddof=1) / np.sqrt(d.size))
+
+
+def test_north_korean_shells_raise_russian_fire_in_the_ground_war() -> None:
+    as_recorded = _ground_fed({RED_FIRE_MULTIPLIER: 1.0})
+    fewer_shells = _ground_fed({RED_FIRE_MULTIPLIER: 0.8})
+    assert _paired_up(fewer_shells["ua_casualties"], as_recorded["ua_casualties"])
+    assert _paired_up(as_recorded["ua_exit_day"], fewer_shells["ua_exit_day"])
+
+
+def test_counteroffensive_pressure_takes_ground_faster() -> None:
+    quiet = _ground_fed({RU_OFFENSIVE_PRESSURE: 1.0})
+    pressed = _ground_fed({RU_OFFENSIVE_PRESSURE: 2.0})
+    assert _paired_up(pressed["ua_exit_day"], quiet["ua_exit_day"])
+
+
+def test_post_exit_intensity_scales_losses_after_leaving_the_sector() -> None:
+    low = _ground_fed({}, [GROUND_ONLY, _fixed("post_exit_intensity", 0.5)])
+    high = _ground_fed({}, [GROUND_ONLY, _fixed("post_exit_intensity", 1.0)])
+    left = low["ua_expelled"] == 1
+    assert left.sum() > 50
+    assert _paired_up(low["ua_casualties"][left], high["ua_casualties"][left])
+
+
+def test_escalation_to_level_3_brings_a_larger_earlier_second_wave() -> None:
+    """Level 3 from day 20 (yesterday's value read on day 21): the second wave, not yet in
+    combat, is nk_escalation_wave_factor times larger and in combat by day
+    21 + lag + integration; with factor 1 and a lag beyond the horizon nothing changes."""
+    level = np.zeros((180, 600))
+    level[20:, :] = 3.0
+    wave = [_fixed("nk_escalation_wave_factor", 2.0), _fixed("nk_escalation_lag_days", 10)]
+    cfg = scenario.load_config(ROOT / "configs" / "baseline.yaml", overrides=wave)
+    res = run_submodel(GroundSubmodel(), cfg, n=600, seed=31, signals={ESCALATION_LEVEL: level})
+    x = res.inputs
+    s1, s2 = x["ground.nk_wave1_size"], x["ground.nk_wave2_size"]
+    np.testing.assert_allclose(res.signals["nk_deployed"][-1], s1 + 2.0 * s2, rtol=1e-12)
+    joined = res.signals["nk_new_troops_today"]
+    ready2 = np.minimum(x["ground.nk_wave2_day"], 21 + 10) + x["ground.nk_integration_days"]
+    day2 = np.array([np.flatnonzero(joined[:, i] == 2.0 * s2[i])[0] for i in range(600)])
+    np.testing.assert_array_equal(day2, np.ceil(ready2))
+    calm = _ground_fed({}, wave)
+    assert _paired_up(calm["nk_casualties"], res.output.outcomes["nk_casualties"])
+    neutral = [_fixed("nk_escalation_wave_factor", 1.0), _fixed("nk_escalation_lag_days", 10_000)]
+    np.testing.assert_array_equal(
+        _ground_fed({ESCALATION_LEVEL: level}, neutral)["nk_casualties"],
+        _ground_fed({}, neutral)["nk_casualties"],
+    )
