@@ -58,6 +58,7 @@ if TYPE_CHECKING:
         register_model,
         register_submodel,
     )
+    from scenario.report.html import write_report
     from scenario.results import Failure, Results, load_results
 
     __version__: str
@@ -104,6 +105,7 @@ __all__ = [
     "summarize",
     "tornado",
     "voi",
+    "write_report",
 ]
 
 # Public name -> (module, attribute): imported on first access.
@@ -148,6 +150,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "run": ("scenario.engine.runner", "run"),
     "run_submodel": ("scenario.engine.harness", "run_submodel"),
     "summarize": ("scenario.analysis.summary", "summarize_results"),
+    "write_report": ("scenario.report.html", "write_report"),
 }
 
 

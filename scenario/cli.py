@@ -18,9 +18,13 @@ import typer
 
 from scenario.cli_common import (
     ConfigArg,
+    FormatOpt,
+    OutcomeBlock,
+    OutputFormat,
     SetOpt,
+    WideOpt,
     app,
-    summary_table,
+    print_outcomes,
 )
 from scenario.cli_common import err as _err
 from scenario.cli_common import fail as _fail
@@ -76,6 +80,8 @@ def run(
         int | None,
         typer.Option("--max-replications", help="Cap of a --precision run (default 100 blocks)."),
     ] = None,
+    wide: WideOpt = False,
+    output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Run a scenario and print its outcome distributions."""
     try:
@@ -91,6 +97,8 @@ def run(
                 workers=workers,
                 save_to=out,
                 overwrite=overwrite,
+                wide=wide,
+                output=output,
             )
             return
         results = _run_with_progress(
@@ -106,8 +114,8 @@ def run(
             results.save(out, overwrite=overwrite)
     except ScenarioError as exc:
         raise _fail(exc) from None
-    _print_report(cfg, results, out)
-    _print_precision(results)
+    _print_report(cfg, results, out, wide=wide, output=output)
+    _print_precision(results, output)
 
 
 def _precision_targets(items: list[str] | None) -> dict[str, float] | None:
@@ -130,12 +138,13 @@ def _precision_targets(items: list[str] | None) -> dict[str, float] | None:
     return targets
 
 
-def _print_precision(results: Results) -> None:
-    """For a --precision run: each target, the half-width reached, and the replications."""
+def _print_precision(results: Results, output: OutputFormat = OutputFormat.table) -> None:
+    """For a --precision run: each target, the half-width reached, and the replications
+    (on stderr with ``--format csv|json``)."""
     report = results.manifest.get("precision")
     if not report:
         return
-    say = functools.partial(_out().print, markup=False, highlight=False)
+    say = (_err() if output.data_only else _out()).print
     for name, row in report.items():
         verdict = "met" if row["met"] else "NOT met"
         say(
@@ -173,31 +182,28 @@ def _run_with_progress(
     precision: dict[str, float] | None = None,
     max_replications: int | None = None,
 ) -> Results:
-    """Run ``cfg``, with a transient progress bar on stderr when it is a terminal."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
+    """Run ``cfg``, with a transient progress bar on stderr only when stderr is a terminal:
+    replications done (within blocks too), replications per second and time left."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from scenario.engine.runner import run as run_scenario
 
     err_console = _err()
-    show = not quiet and err_console.is_terminal
+    show = not quiet and _stderr_is_terminal()
     with Progress(
-        TextColumn("[bold]{task.description}"),
+        TextColumn("{task.description}", markup=False, style="bold"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
+        TextColumn("{task.completed:,.0f}/{task.total:,.0f} reps", markup=False),
+        _rate_column(),
+        TimeRemainingColumn(compact=True),
+        TextColumn("left", markup=False),
         console=err_console,
         transient=True,
         disable=not show,
     ) as bar:
         task = bar.add_task(cfg.name, total=replications or cfg.run.replications)
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: float, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         return run_scenario(
@@ -205,40 +211,72 @@ def _run_with_progress(
             replications=replications,
             seed=seed,
             workers=workers,
-            progress=progress,
+            progress=progress if show else None,
             precision=precision,
             max_replications=max_replications,
         )
 
 
-def _print_report(cfg: ScenarioConfig, results: Results, out: Path | None) -> None:
-    """Print a run's notes, outcome table, failures and the assumptions reminder."""
-    from scenario.analysis.summary import summarize_results
-    from scenario.config.distributions import is_assumption
+def _stderr_is_terminal() -> bool:
+    """Whether stderr is a terminal (not a pipe or file, whatever FORCE_COLOR says)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty is not None and isatty())
 
-    out_console = _out()
+
+def _rate_column() -> Any:
+    """A progress column showing replications per second ("--" until rich can tell)."""
+    from rich.progress import ProgressColumn, Task
+    from rich.text import Text
+
+    class RateColumn(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            speed = task.finished_speed or task.speed
+            return Text("-- reps/s" if speed is None else f"{speed:,.0f} reps/s", style="cyan")
+
+    return RateColumn()
+
+
+def _print_report(
+    cfg: ScenarioConfig,
+    results: Results,
+    out: Path | None,
+    *,
+    wide: bool = False,
+    output: OutputFormat = OutputFormat.table,
+) -> None:
+    """Print a run's notes, outcome table, failures and the assumptions reminder (with
+    ``--format csv|json`` only the data on stdout, the rest on stderr)."""
+    from scenario.config.distributions import is_assumption
+    from scenario.tables.outcomes import outcome_rows
+
     n_assume = sum(is_assumption(s) for s in cfg.flat_parameters().values())
-    title = (
-        f"{cfg.name}: {results.replications:,} replications, seed {results.manifest['seed']}, "
-        f"{cfg.start_date} + {cfg.horizon_days} days"
-    )
-    for note in results.manifest.get("notes", []):
-        out_console.print(str(note), style="dim", markup=False, highlight=False)
-    out_console.print(summary_table(summarize_results(results), title=title))
-    out_console.print(
+    seed = results.manifest["seed"]
+    reps = f"{results.replications:,} replication" + ("s" if results.replications != 1 else "")
+    title = f"{cfg.name}: {reps}, seed {seed}, {cfg.start_date} + {cfg.horizon_days} days"
+    first = results.failures[0] if results.failures else None
+    lines = [
         f"failed replications: {results.n_failed}"
-        + (
-            f" (first: #{results.failures[0].index}: {results.failures[0].message})"
-            if results.failures
-            else ""
-        )
-    )
-    out_console.print(
+        + (f" (first: #{first.index}: {first.message})" if first is not None else ""),
         f"{n_assume} of {len(cfg.flat_parameters())} parameters are ASSUMPTIONs "
-        "(scenario params CONFIG lists them). Outcomes are model insight, not prediction."
-    )
+        "(scenario params CONFIG lists them). Outcomes are model insight, not prediction.",
+    ]
     if out is not None:
-        out_console.print(f"results saved to {out}")
+        lines.append(f"results saved to {out}")
+    meta = {
+        "name": cfg.name,
+        "replications": results.replications,
+        "failed": results.n_failed,
+        "seed": seed,
+        "start_date": str(cfg.start_date),
+        "horizon_days": cfg.horizon_days,
+    }
+    print_outcomes(
+        [OutcomeBlock(title, outcome_rows(results), meta)],
+        wide=wide,
+        fmt=output,
+        notes=[str(n) for n in results.manifest.get("notes", [])],
+        after=lines,
+    )
 
 
 @app.command()
@@ -392,7 +430,7 @@ def params(
             flag,
         )
         rows += 1
-    _out().print(table)
+    _out(piped=220).print(table)  # a register is wide: 220 columns when piped (COLUMNS wins)
     _out().print(f"{len(cfg.flat_parameters())} parameters, {n_assume} marked ASSUMPTION")
 
 

@@ -1,5 +1,9 @@
 """Shared pieces of the command-line interface: the typer app, consoles, argument types,
-error printing, number formatting and the outcome table.
+error printing and number formatting (tables: :mod:`scenario.tables`).
+
+Consoles are built per call, :func:`width` columns wide: ``COLUMNS`` if set, else the
+terminal's width, else 80 when output goes to a pipe or a file. They print text literally
+(no rich markup, control characters escaped).
 
 Command modules (:mod:`scenario.cli` and :mod:`scenario.commands`) import these; everything
 heavy is imported inside the functions, so ``scenario --help`` only pays for typer.
@@ -7,25 +11,31 @@ heavy is imported inside the functions, so ``scenario --help`` only pays for typ
 
 from __future__ import annotations
 
-import functools
+import os
 import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from rich.console import Console
-    from rich.table import Table
+    from rich.console import Console, RenderableType
 
-    from scenario.analysis.summary import OutcomeSummary
     from scenario.config.schema import ScenarioConfig
+    from scenario.tables.outcomes import OutcomeRow
 
 __all__ = [
     "ConfigArg",
+    "FormatOpt",
+    "OutcomeBlock",
+    "OutputFormat",
     "SetOpt",
+    "WideOpt",
     "app",
     "err",
     "fail",
@@ -33,7 +43,10 @@ __all__ = [
     "load",
     "out",
     "print_error",
-    "summary_table",
+    "print_outcomes",
+    "print_renderables",
+    "wide_console",
+    "width",
 ]
 
 app = typer.Typer(
@@ -49,26 +62,71 @@ app = typer.Typer(
 )
 
 
-def _width(stream: object) -> int | None:
-    """The terminal's width, or 220 columns when piped (so wide tables stay whole; narrow
-    layouts for pipes and small terminals are issue 10's)."""
-    return None if getattr(stream, "isatty", lambda: False)() else 220
+def width(stream: object, piped: int = 80) -> int:
+    """Columns to print to ``stream``: ``COLUMNS`` when set to a positive integer, else the
+    terminal's width when ``stream`` is a terminal, else ``piped`` (a pipe or a file: 80).
+
+    Read on every call, so a change of ``COLUMNS`` (a test, a resized terminal) takes effect.
+    Tables fit this width; ``--wide`` tables take what they need (:func:`wide_console`).
+    """
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    fileno = getattr(stream, "fileno", None)
+    if callable(isatty) and callable(fileno):
+        try:
+            if isatty():
+                return os.get_terminal_size(fileno()).columns or 80
+        except (OSError, ValueError):
+            pass
+    return piped
 
 
-@functools.cache
-def out() -> Console:
-    """The stdout console (see :func:`_width`)."""
+def _console(*, stderr: bool, columns: int | None = None) -> Console:
+    """A console that prints text literally: no markup, emoji codes or highlighting, and
+    control characters of plain strings escaped (:func:`scenario.tables.literal`)."""
     from rich.console import Console
 
-    return Console(width=_width(sys.stdout))
+    from scenario.tables.text import literal
+
+    class _Literal(Console):
+        def render_str(self, text: str, **kwargs: Any) -> Any:
+            return super().render_str(literal(text, lines=True), **kwargs)
+
+    stream = sys.stderr if stderr else sys.stdout
+    return _Literal(
+        stderr=stderr,
+        width=columns or width(stream),
+        markup=False,
+        emoji=False,
+        highlight=False,
+    )
 
 
-@functools.cache
+def out(piped: int = 80) -> Console:
+    """A new stdout console, :func:`width` columns wide, printing text literally.
+
+    Built on each call (not cached), so tests that change ``COLUMNS`` or capture stdout do
+    not see an earlier console. ``piped``: the width for a pipe or a file (a register too
+    wide for 80 columns, such as ``scenario params``, asks for more).
+    """
+    return _console(stderr=False, columns=width(sys.stdout, piped))
+
+
 def err() -> Console:
-    """The stderr console."""
-    from rich.console import Console
+    """A new stderr console (see :func:`out`)."""
+    return _console(stderr=True)
 
-    return Console(stderr=True, width=_width(sys.stderr))
+
+def wide_console(*renderables: RenderableType) -> Console:
+    """A stdout console as wide as the widest of ``renderables`` needs (``--wide``), so
+    nothing is cut or folded; the terminal wraps long lines, ``less -S`` scrolls them."""
+    from rich.measure import Measurement
+
+    probe = _console(stderr=False, columns=10_000)
+    need = max((Measurement.get(probe, probe.options, r).maximum for r in renderables), default=80)
+    return _console(stderr=False, columns=max(need, width(sys.stdout)))
 
 
 ConfigArg = Annotated[Path, typer.Argument(help="Scenario YAML file.", show_default=False)]
@@ -82,10 +140,116 @@ SetOpt = Annotated[
 ]
 
 
+class OutputFormat(StrEnum):
+    """What ``--format`` prints: a table fitting the terminal, or text to pipe."""
+
+    table = "table"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+    @property
+    def data_only(self) -> bool:
+        """True for csv and json: stdout carries only the data, notes go to stderr."""
+        return self in (OutputFormat.csv, OutputFormat.json)
+
+
+WideOpt = Annotated[
+    bool,
+    typer.Option(
+        "--wide", help="Every statistic in its own column (as wide as it needs; less -S)."
+    ),
+]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option(
+        "--format",
+        case_sensitive=False,
+        help="table (fits the terminal), markdown, or csv/json (full precision; notes on stderr).",
+    ),
+]
+
+
 def print_error(text: str) -> None:
     """Print ``error: LINE`` per line of ``text`` on stderr, as is (no markup, no wrapping)."""
+    console = err()
     for line in text.splitlines():
-        err().print(f"error: {line}", markup=False, highlight=False, emoji=False, soft_wrap=True)
+        console.print(f"error: {line}", soft_wrap=True)
+
+
+def print_renderables(parts: Sequence[RenderableType], *, wide: bool = False) -> None:
+    """Print rich renderables on stdout: :func:`width` columns, or as wide as they need."""
+    console = wide_console(*parts) if wide else out()
+    for part in parts:
+        console.print(part)
+
+
+@dataclass(frozen=True)
+class OutcomeBlock:
+    """One outcome table to print: a run, or one point of a sweep.
+
+    Attributes
+    ----------
+    title : str
+        Title of the table (the run's name, replications, seed, horizon).
+    rows : sequence of OutcomeRow
+        From :func:`scenario.tables.outcome_rows`.
+    meta : mapping
+        Goes into the JSON document; its ``point`` (if any) becomes the first CSV column.
+    after : sequence of str
+        Lines printed after the table (on stderr with csv and json).
+    """
+
+    title: str
+    rows: Sequence[OutcomeRow]
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    after: Sequence[str] = ()
+
+
+def print_outcomes(
+    blocks: Sequence[OutcomeBlock],
+    *,
+    wide: bool,
+    fmt: OutputFormat,
+    notes: Sequence[str] = (),
+    after: Sequence[str] = (),
+) -> None:
+    """Print outcome tables in ``fmt``: notes, each table with its lines, then ``after``.
+
+    ``table`` fits :func:`width` columns (``wide``: every statistic, as wide as needed);
+    ``markdown`` is a Markdown table per block; ``csv`` (one header, a ``point`` column for a
+    sweep) and ``json`` (one document; ``{"points": [...]}`` for several blocks) put only
+    the data, at full precision, on stdout and every other line on stderr.
+    """
+    from scenario import tables
+
+    say = err() if fmt.data_only else out()
+    for note in notes:
+        say.print(note, style="dim")
+    if fmt is OutputFormat.csv:
+        sys.stdout.write(
+            tables.csv_text([{**_point(b), **r.record()} for b in blocks for r in b.rows])
+        )
+    elif fmt is OutputFormat.json:
+        docs = [{**b.meta, "outcomes": [r.record() for r in b.rows]} for b in blocks]
+        sys.stdout.write(tables.json_text(docs[0] if len(docs) == 1 else {"points": docs}))
+    for b in blocks:
+        if fmt is OutputFormat.markdown:
+            sys.stdout.write(tables.outcome_markdown(b.rows, title=b.title, wide=wide))
+        elif fmt is OutputFormat.table:
+            parts = tables.outcome_renderables(
+                b.rows, title=b.title, wide=wide, width=width(sys.stdout)
+            )
+            print_renderables(parts, wide=wide)
+        for line in b.after:
+            say.print(line)
+    for line in after:
+        say.print(line)
+
+
+def _point(block: OutcomeBlock) -> dict[str, Any]:
+    """The ``point`` column of a sweep's CSV (empty for a single run)."""
+    return {"point": block.meta["point"]} if "point" in block.meta else {}
 
 
 def fail(exc: ScenarioError) -> typer.Exit:
@@ -106,47 +270,6 @@ def fmt(x: float) -> str:
     if ax >= 0.01 or ax == 0:
         return f"{x:.3f}".rstrip("0").rstrip(".")
     return f"{x:.2e}"
-
-
-def summary_table(rows: list[OutcomeSummary], title: str = "") -> Table:
-    """A rich table of outcome summaries (point estimates with 95 % intervals).
-
-    Parameters
-    ----------
-    rows : list of OutcomeSummary
-        From :func:`scenario.analysis.summary.summarize_results`.
-    title : str
-        Table title; none if empty.
-
-    Returns
-    -------
-    rich.table.Table
-    """
-    from rich.table import Table
-
-    table = Table(title=title or None, show_lines=False, header_style="bold")
-    table.add_column("outcome", no_wrap=True)
-    table.add_column("unit")
-    table.add_column("mean [95% CI]", justify="right")
-    table.add_column("sd", justify="right")
-    table.add_column("p5", justify="right")
-    table.add_column("p50 [95% CI]", justify="right")
-    table.add_column("p95", justify="right")
-    table.add_column("min", justify="right")
-    table.add_column("max", justify="right")
-    for s in rows:
-        table.add_row(
-            s.name,
-            s.unit,
-            f"{fmt(s.mean)} [{fmt(s.mean_lo)}, {fmt(s.mean_hi)}]",
-            fmt(s.sd),
-            fmt(s.p5),
-            f"{fmt(s.p50)} [{fmt(s.p50_lo)}, {fmt(s.p50_hi)}]",
-            fmt(s.p95),
-            fmt(s.min),
-            fmt(s.max),
-        )
-    return table
 
 
 def load(path: Path, sets: list[str] | None) -> ScenarioConfig:

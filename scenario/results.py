@@ -9,8 +9,11 @@ directory renamed into place, so results are never half-written); :func:`load_re
 them back equal.
 
 This module is plain data: it imports nothing from :mod:`scenario.analysis` nor from
-:mod:`scenario.models`. Summaries are :func:`scenario.analysis.summary.summarize_results`;
-manifests are built by :func:`scenario.engine.manifest.build_manifest`.
+:mod:`scenario.models` at import time. Summaries are
+:func:`scenario.analysis.summary.summarize_results`; manifests are built by
+:func:`scenario.engine.manifest.build_manifest`. In a notebook a :class:`Results` shows a
+compact summary (``_repr_html_``, one table row per outcome, :mod:`scenario.display`); its
+``repr`` is one line.
 """
 
 from __future__ import annotations
@@ -75,27 +78,35 @@ class OutcomeMeta:
         What the outcome measures.
     direction : {"minimize", "maximize", "info"}
         Which way is better; ``"info"`` for outcomes that are only reported.
+    censored : bool or str
+        ``True``: the horizon value stands for "did not happen within the horizon"; a
+        string names a 0/1 outcome that is 0 where it did not happen; ``False``: neither.
     """
 
     name: str
     unit: str = ""
     description: str = ""
     direction: Direction = "info"
+    censored: bool | str = False
 
-    def to_dict(self) -> dict[str, str]:
-        """Return ``{"name", "unit", "description", "direction"}`` (JSON-ready).
+    def to_dict(self) -> dict[str, str | bool]:
+        """Return ``{"name", "unit", "description", "direction"}`` and, for a censored
+        outcome, ``"censored"`` (JSON-ready).
 
         Returns
         -------
-        dict of str to str
-            The four fields, in declaration order.
+        dict
+            The fields, in declaration order.
         """
-        return {
+        out: dict[str, str | bool] = {
             "name": self.name,
             "unit": self.unit,
             "description": self.description,
             "direction": self.direction,
         }
+        if self.censored:
+            out["censored"] = self.censored
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OutcomeMeta:
@@ -135,7 +146,15 @@ class OutcomeMeta:
                 f"outcome {name!r}: direction must be one of {', '.join(_DIRECTIONS)} "
                 f"(got {direction!r})"
             )
-        return cls(name=name, unit=unit, description=description, direction=direction)
+        censored = data.get("censored", False)
+        if not isinstance(censored, bool | str):
+            raise ResultsError(
+                f"outcome {name!r}: censored must be true, false or an outcome name "
+                f"(got {censored!r})"
+            )
+        return cls(
+            name=name, unit=unit, description=description, direction=direction, censored=censored
+        )
 
 
 def _arrays_equal(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
@@ -208,6 +227,22 @@ class Results:
         data: dict[str, np.ndarray] = dict(self.outcomes)
         data.update({f"input:{k}": v for k, v in self.inputs.items()})
         return pd.DataFrame(data)
+
+    def __repr__(self) -> str:
+        from scenario.display import short
+
+        model = str(self.manifest.get("model", self.config.model))
+        return (
+            f"<Results {short(self.config.name)} ({short(model)}): {self.replications:,} "
+            f"replications, seed {self.manifest.get('seed')}, {len(self.outcomes)} outcomes, "
+            f"{self.n_failed:,} failed>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact summary for notebooks (:func:`scenario.display.results_html`)."""
+        from scenario.display import results_html
+
+        return results_html(self)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Results):

@@ -23,9 +23,10 @@ def test_run_prints_the_outcome_table() -> None:
     res = runner.invoke(app, ["run", BASELINE, "-n", "300", "--seed", "3", "-q"])
     assert res.exit_code == 0, res.output
     for word in (
-        "nk_casualties",
-        "mean [95% CI]",
-        "p50 [95% CI]",
+        "nk_casualties [troops]",
+        "mean",
+        "95% CI",
+        "p50",
         "p95",
         "failed replications: 0",
         "ASSUMPTION",
@@ -467,3 +468,216 @@ def test_wiring_reports_a_trigger_on_an_event_outside_the_composition() -> None:
     assert res.exit_code == 1
     assert "order: ground" in res.output
     assert "no submodel of model 'campaign' declares this event" in res.output
+
+
+# --- tables that fit (issue 10) -------------------------------------------------------------
+
+MARKUP_NAME = "option [/b] test \\e[31mred\\a"  # YAML escapes: ESC and BEL
+MARKUP_SHOWN = "option [/b] test \\x1b[31mred\\x07"
+
+
+@pytest.fixture
+def no_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests of the default width: COLUMNS of the terminal running the tests must not count."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+
+
+@pytest.fixture
+def markup_config(tmp_path: Path) -> Path:
+    path = tmp_path / "markup.yaml"
+    path.write_text(
+        f'extends: {BASELINE}\nname: "{MARKUP_NAME}"\n'
+        "parameters:\n  ground:\n    nk_wave1_size:\n"
+        '      source: "[/b] [bold]see[/] \\e[2J"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_run_table_fits_80_columns_and_every_number_is_the_statistic(tmp_path: Path) -> None:
+    from test_tables import _check_number, _check_share, _tokens
+
+    from scenario.results import load_results
+    from scenario.tables import outcome_rows
+
+    out = tmp_path / "r"
+    args = ["run", BASELINE, "-n", "200", "--seed", "3", "-q", "--out", str(out)]
+    res = runner.invoke(app, args, env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80, max(lines, key=len)
+    assert "…" not in res.stdout
+    rows = outcome_rows(load_results(out))
+    cells = _tokens(res.stdout, rows)
+    for row in rows:
+        s = row.summary
+        got = cells[s.name]
+        for token, value in zip(got[:5], (s.mean, row.half, s.p5, s.p50, s.p95), strict=True):
+            _check_number(token, value, row.places)
+        if row.censoring is not None:
+            _check_share(got[5], row.censoring.never)
+    esc = next(line for line in lines if line.startswith("esc_first_day [day]"))
+    assert "≥180" in esc and esc.split()[2].startswith("≥")  # the mean is a lower bound
+    assert "kill_chain_min [minutes]" in res.stdout
+
+
+def test_columns_is_read_per_command_and_does_not_leak(no_columns: None) -> None:
+    args = ["run", BASELINE, "-n", "30", "--seed", "3", "-q"]
+    wide = runner.invoke(app, args, env={"COLUMNS": "200"})
+    narrow = runner.invoke(app, args)  # not a terminal, no COLUMNS: 80
+    assert wide.exit_code == narrow.exit_code == 0
+    assert max(len(line) for line in wide.stdout.splitlines()) > 80
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80
+
+
+def test_consoles_take_their_width_on_each_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scenario.cli_common import err, out
+
+    monkeypatch.setenv("COLUMNS", "57")
+    assert out().width == 57 and err().width == 57
+    monkeypatch.setenv("COLUMNS", "133")
+    assert out().width == 133
+    monkeypatch.delenv("COLUMNS")
+    assert out().width == 80 and out(piped=220).width == 220  # pytest captures: a pipe
+
+
+def test_one_replication_leaves_cis_blank(no_columns: None) -> None:
+    res = runner.invoke(app, ["run", BASELINE, "-n", "1", "--seed", "3", "-q"])
+    assert res.exit_code == 0, res.output
+    assert "1 replication," in res.stdout
+    assert "CIs need two finite replications or more: left blank." in res.stdout
+    row = next(line for line in res.stdout.splitlines() if line.startswith("nk_casualties"))
+    assert "±" not in row and len(row.split()) == 2 + 4  # label, unit, mean, p5, p50, p95
+    res = runner.invoke(app, ["run", BASELINE, "-n", "1", "-q", "--format", "json"])
+    doc = json.loads(res.stdout)
+    first = doc["outcomes"][0]
+    assert first["mean_lo"] is None and first["sd"] is None and first["n"] == 1
+
+
+def test_run_formats_for_piping(tmp_path: Path) -> None:
+    import csv
+    import io
+
+    from scenario.analysis import summarize_results
+    from scenario.results import load_results
+
+    out = tmp_path / "r"
+    args = ["run", BASELINE, "-n", "50", "--seed", "4", "-q"]
+    res = runner.invoke(app, [*args, "--format", "csv", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    results = load_results(out)
+    table = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [r["outcome"] for r in table] == list(results.outcomes)
+    got = {r["outcome"]: r for r in table}
+    for s in summarize_results(results, ["nk_casualties", "esc_first_day"]):
+        assert float(got[s.name]["mean"]) == s.mean and float(got[s.name]["p95"]) == s.p95
+    assert got["esc_first_day"]["censored"] == "true" and got["nk_killed"]["p_never"] == ""
+    assert "failed replications: 0" in res.stderr and "results saved" in res.stderr
+    doc = json.loads(runner.invoke(app, [*args, "--format", "json"]).stdout)
+    assert doc["replications"] == 50 and doc["horizon_days"] == 180
+    assert {o["outcome"] for o in doc["outcomes"]} == set(results.outcomes)
+    assert runner.invoke(app, [*args, "--format", "xml"]).exit_code == 2
+
+
+def test_run_markdown_and_wide() -> None:
+    args = ["run", BASELINE, "-n", "50", "--seed", "4", "-q"]
+    md = runner.invoke(app, [*args, "--format", "markdown"]).stdout
+    assert "| outcome [unit] | mean | 95% CI | p5 | p50 | p95 | never |" in md
+    assert "| esc_first_day [day] | ≥" in md and "failed replications: 0" in md
+    wide = runner.invoke(app, [*args, "--wide"], env={"COLUMNS": "80"}).stdout
+    assert "p95 95% CI" in wide and "maximum" in wide and "…" not in wide
+    assert max(len(line) for line in wide.splitlines()) > 80  # as wide as it needs
+
+
+def test_run_on_a_sweep_as_csv_has_a_point_column() -> None:
+    import csv
+    import io
+
+    res = runner.invoke(app, ["run", MSAM_SWEEP, "-n", "30", "-q", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    table = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len({r["point"] for r in table}) == 3 and table[0]["outcome"]
+    assert res.stderr.count("failed replications: 0") == 3
+
+
+def test_config_text_is_printed_literally_by_run_and_validate(markup_config: Path) -> None:
+    res = runner.invoke(app, ["run", str(markup_config), "-n", "20", "-q"])
+    assert res.exit_code == 0, res.output
+    assert MARKUP_SHOWN in res.stdout and "\x1b" not in res.output
+    res = runner.invoke(app, ["validate", str(markup_config)])
+    assert res.exit_code == 0 and MARKUP_SHOWN in res.stdout and "\x1b" not in res.output
+
+
+def test_config_text_is_printed_literally_by_params_and_compare(markup_config: Path) -> None:
+    res = runner.invoke(app, ["params", str(markup_config)], env={"COLUMNS": "250"})
+    assert res.exit_code == 0, res.output
+    assert "[/b] [bold]see[/] \\x1b[2J" in res.stdout and "\x1b" not in res.output
+    res = runner.invoke(
+        app, ["compare", BASELINE, str(markup_config), "-n", "20", "--outcomes", "nk_casualties"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "\x1b" not in res.output and "\x07" not in res.output
+    flat = "".join(line.strip() for line in res.stdout.splitlines())
+    assert MARKUP_SHOWN.replace(" ", "") in flat.replace(" ", "")
+
+
+def test_compare_fits_80_columns_and_wraps_names_on_word_boundaries(
+    tmp_path: Path, no_columns: None
+) -> None:
+    long = "advisors_with_a_long_descriptive_name, thirty days, Sudzha"
+    path = tmp_path / "long.yaml"
+    path.write_text(f'extends: {OPTIONS_DIR / "advisors.yaml"}\nname: "{long}"\n')
+    args = ["compare", BASELINE, str(path), "-n", "40", "--outcomes", "nk_casualties,ua_exit_day"]
+    res = runner.invoke(app, [*args, "-r"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80 and "…" not in res.stdout
+    start = next(i for i, ln in enumerate(lines) if ln[3:].startswith("advisors_with_a_"))
+    pieces = [lines[start][3:].split("  ")[0].strip()]
+    pieces += [ln.strip() for ln in lines[start + 1 : start + 6] if ln.startswith("   ")]
+    assert "".join(pieces).replace(" ", "") == long.replace(" ", "")
+    at = 0
+    for piece in pieces[:-1]:  # broken after a separator or a space, never mid-word
+        at = long.index(piece, at) + len(piece)
+        assert piece[-1] in "_," or long[at] == " ", pieces
+    assert "≥180" in res.stdout and "never" in res.stdout  # ua_exit_day is censored
+
+
+def test_compare_formats_for_piping() -> None:
+    import csv
+    import io
+
+    args = ["compare", BASELINE, MSAM, "-n", "40", "--outcomes", "ad_leakers,msam_dry_day"]
+    res = runner.invoke(app, [*args, "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    table = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert [(r["outcome"], r["option"]) for r in table] == [
+        ("ad_leakers", "baseline"),
+        ("ad_leakers", "msam"),
+        ("msam_dry_day", "baseline"),
+        ("msam_dry_day", "msam"),
+    ]
+    assert table[0]["diff_mean"] == "" and float(table[1]["diff_mean"]) < 0
+    assert float(table[2]["p_never"]) == 1.0  # the baseline has no M-SAM: never ran dry
+
+
+def test_comparison_as_markdown_json_and_wide() -> None:
+    import io
+
+    from rich.console import Console
+
+    from scenario.analysis import compare_options
+    from scenario.tables import comparison_markdown, comparison_records, comparison_renderables
+
+    c = compare_options(BASELINE, MSAM, replications=40, outcomes=["ad_leakers", "msam_dry_day"])
+    records = comparison_records(c)
+    assert len(records) == 4 and records[1]["diff_mean"] == c.outcomes[0].options[1].diff.diff_mean
+    md = comparison_markdown(c)
+    assert "**ad_leakers [threats], minimize: lower is better**" in md
+    assert "| # | option | mean | p5–p95 | Δ vs base ±95% | better/tie/worse |" in md
+    assert "| never |" in md  # msam_dry_day is censored
+    console = Console(width=400, record=True, file=io.StringIO())
+    for part in comparison_renderables(c, wide=True):
+        console.print(part)
+    wide = console.export_text()
+    assert "P better [95% CI]" in wide and "CVaR90" in wide and "…" not in wide

@@ -211,3 +211,80 @@ def test_package_versions_are_looked_up_once(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(importlib.metadata, "version", no_lookup)
     again = package_versions()
     assert again == first and again is not first
+
+
+def test_repr_is_one_short_line(toy_results: Results) -> None:
+    text = repr(toy_results)
+    assert len(text) < 500 and "\n" not in text
+    assert "'toy'" in text and "1,000 replications" in text and "seed 1" in text
+    assert "2 outcomes" in text and f"{toy_results.n_failed} failed" in text
+
+
+@pytest.fixture(scope="module")
+def baseline_results() -> Results:
+    cfg = scenario.load_config(
+        Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml",
+        overrides=["run.series_replications=10"],
+    )
+    return scenario.run(cfg, replications=200, seed=3)
+
+
+def test_notebook_display_of_the_baseline_is_a_compact_summary(baseline_results: Results) -> None:
+    assert len(repr(baseline_results)) < 500
+    page = baseline_results._repr_html_()
+    assert len(page) < 20_000
+    assert page.count("<tr>") == len(baseline_results.outcomes) + 1  # header + one per outcome
+    for name in baseline_results.outcomes:
+        assert f"<td>{name} [" in page, name
+    assert "200 replications" in page and "seed 3" in page
+    mean = float(np.nanmean(baseline_results.outcomes["nk_casualties"]))
+    assert f"{mean:,.0f}"[:3] in page  # the mean, rounded to its precision
+
+
+def test_notebook_display_escapes_config_text(toy_results: Results) -> None:
+    cfg = toy_results.config.model_copy(update={"name": "<script>x</script> & co"})
+    res = Results(
+        config=cfg,
+        outcomes=toy_results.outcomes,
+        inputs=toy_results.inputs,
+        series={},
+        dates=toy_results.dates,
+        failures=toy_results.failures,
+        manifest=toy_results.manifest,
+        outcome_info=toy_results.outcome_info,
+    )
+    page = res._repr_html_()
+    assert "<script>" not in page and "&lt;script&gt;x&lt;/script&gt; &amp; co" in page
+    assert "\n" not in repr(res.config.model_copy(update={"name": "a\nb"}))
+
+
+def test_config_repr_is_one_readable_line(baseline_path: Path) -> None:
+    base = scenario.load_config(baseline_path)
+    text = repr(base)
+    n_par = len(base.flat_parameters())
+    assert len(text) < 300 and "\n" not in text
+    assert text.startswith(
+        "ScenarioConfig(name='baseline', model='campaign', 2024-11-01 + 180 days"
+    )
+    assert "levers deployed: none" in text and f"{n_par} parameters in " in text
+    msam = scenario.load_config(Path(baseline_path).parent / "options" / "msam.yaml")
+    assert "levers deployed: msam," in repr(msam)
+    # pydantic behaviour otherwise unchanged
+    assert base == base.model_copy() and base.model_dump()["name"] == "baseline"
+
+
+def test_censoring_is_carried_through_save_and_load(tmp_path: Path) -> None:
+    """Which outcomes stand for "not within the horizon" travels with the results, so a
+    loaded run is displayed right without the model that produced it."""
+    cfg = scenario.load_config(
+        Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml",
+        overrides=["run.series_replications=0"],
+    )
+    res = scenario.run(cfg, replications=20, seed=1)
+    kinds = {m.name: m.censored for m in res.outcome_info}
+    assert kinds["ua_exit_day"] is True and kinds["nk_days_to_ineffective"] == "nk_ineffective"
+    assert kinds["ua_casualties"] is False
+    back = scenario.load_results(res.save(tmp_path / "r"))
+    assert {m.name: m.censored for m in back.outcome_info} == kinds
+    with pytest.raises(ResultsError, match="censored must be"):
+        OutcomeMeta.from_dict({"name": "x", "censored": 3})

@@ -258,6 +258,21 @@ class Comparison:
     notes: tuple[str, ...] = ()
     results: Mapping[str, Results] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        from scenario.display import short
+
+        return (
+            f"<Comparison of {len(self.options)} options against {short(self.base)}: "
+            f"{self.replications:,} replications, seed {self.seed}, "
+            f"{len(self.outcomes)} outcomes>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks (:func:`scenario.display.comparison_html`)."""
+        from scenario.display import comparison_html
+
+        return comparison_html(self)
+
     def outcome(self, name: str) -> OutcomeComparison:
         """The comparison on outcome ``name``.
 

@@ -79,6 +79,21 @@ class MorrisResult(BaseModel):
     seed: int
     rows: tuple[MorrisRow, ...]
 
+    def __repr__(self) -> str:
+        from scenario.display import short
+
+        top = f"; largest mu* {self.rows[0].factor}" if self.rows else ""
+        return (
+            f"<MorrisResult of {short(self.outcome)}: {len(self.rows)} factors, "
+            f"{self.trajectories} trajectories, {self.runs:,} runs, seed {self.seed}{top}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks (:func:`scenario.display.morris_html`)."""
+        from scenario.display import morris_html
+
+        return morris_html(self)
+
 
 class SobolRow(BaseModel):
     """First-order and total Sobol indices of one factor, with intervals."""
@@ -110,6 +125,22 @@ class SobolResult(BaseModel):
     noise_lo: float
     noise_hi: float
     rows: tuple[SobolRow, ...]
+
+    def __repr__(self) -> str:
+        from scenario.display import fmt_number, short
+
+        top = f"; largest ST {self.rows[0].factor}" if self.rows else ""
+        return (
+            f"<SobolResult of {short(self.outcome)}: {len(self.rows)} factors, "
+            f"{self.runs:,} runs, seed {self.seed}, noise share "
+            f"{fmt_number(self.noise_share)}{top}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks (:func:`scenario.display.sobol_html`)."""
+        from scenario.display import sobol_html
+
+        return sobol_html(self)
 
 
 def _varying(y: np.ndarray, outcome: str) -> np.ndarray:

@@ -70,6 +70,23 @@ class Tornado(BaseModel):
     base_mean: float
     rows: tuple[TornadoRow, ...]
 
+    def __repr__(self) -> str:
+        from scenario.display import fmt_number, short
+
+        top = f"; largest swing {self.rows[0].factor} ({fmt_number(self.rows[0].swing)})"
+        return (
+            f"<Tornado of {short(self.outcome)}: {len(self.rows)} factors, "
+            f"{self.replications:,} replications per run, seed {self.seed}"
+            + (top if self.rows else "")
+            + ">"
+        )
+
+    def _repr_html_(self) -> str:
+        """A compact table for notebooks (:func:`scenario.display.tornado_html`)."""
+        from scenario.display import tornado_html
+
+        return tornado_html(self)
+
 
 def factors(
     config: ScenarioConfig,

@@ -10,7 +10,15 @@ import importlib
 
 __all__ = ["COMMANDS", "register_all"]
 
-COMMANDS: tuple[str, ...] = ("compare", "sensitivity", "voi", "discover", "calibrate")
+COMMANDS: tuple[str, ...] = (
+    "compare",
+    "sensitivity",
+    "voi",
+    "discover",
+    "calibrate",
+    "plot",
+    "report",
+)
 """Modules of :mod:`scenario.commands` whose commands join the CLI, in help order."""
 
 

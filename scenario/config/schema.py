@@ -320,6 +320,13 @@ class ScenarioConfig(BaseModel):
         new._locations = smap
         return new
 
+    def __repr__(self) -> str:
+        """One line: name, model, horizon, levers deployed, number of parameters (the
+        fields are still there: ``model_dump()``, ``scenario show CONFIG``)."""
+        from scenario.display import config_repr
+
+        return config_repr(self)
+
     def flat_parameters(self) -> dict[str, Any]:
         """Return ``{"group.name": spec}`` for every uncertain parameter, sorted by key."""
         return {

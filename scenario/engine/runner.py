@@ -19,6 +19,9 @@ confidence interval of each named outcome's mean is narrow enough.
 
 One block is run by :mod:`scenario.engine.blocks`; this module checks the arguments, plans
 the blocks, runs them serially or on an executor, and assembles the :class:`Results`.
+Progress is reported within blocks too (:mod:`scenario.engine.executors`): the model
+reports each day of a block through a hook, and workers forward their reports through a
+queue; the hook draws nothing, so results stay identical for any worker count.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Executor, Future
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
@@ -38,7 +42,12 @@ from scenario.config.locations import issue_at
 from scenario.config.posterior import check_posterior, posterior_record
 from scenario.config.schema import ScenarioConfig
 from scenario.engine.blocks import BlockResult, Collected, Plan, run_block, run_task
-from scenario.engine.executors import make_executor
+from scenario.engine.executors import (
+    ProgressTracker,
+    installed_hook,
+    make_executor,
+    reporting_task,
+)
 from scenario.engine.manifest import build_manifest
 from scenario.engine.planning import estimate_memory, prepare
 from scenario.engine.precision import execute_to_precision
@@ -49,8 +58,9 @@ from scenario.results import OutcomeMeta, Results
 
 __all__ = ["ProgressCallback", "check_config", "estimate_memory", "resolve_model", "run"]
 
-ProgressCallback = Callable[[int, int], None]
-"""``progress(done, total)``: replications finished so far and in all."""
+ProgressCallback = Callable[[float, int], None]
+"""``progress(done, total)``: replications finished so far (a float: whole blocks plus the
+share of days simulated in blocks under way) and in all (see :func:`run`)."""
 
 
 def resolve_model(config: ScenarioConfig, model: Model | None = None) -> Model:
@@ -179,34 +189,32 @@ def _execute(
     """Run every block (or, with ``targets``, blocks until they are met), serially or as
     tasks on an executor, and collect the results."""
     own_pool = executor is None and workers > 1
-    pool = make_executor(workers) if own_pool else executor
+    tracker = None if progress is None else ProgressTracker(progress, plan.n, plan.block_size)
+    # Workers report from inside blocks through a queue, but only to a loop that drains it.
+    queue = (
+        multiprocessing.get_context("spawn").Queue()
+        if own_pool and tracker is not None and not targets
+        else None
+    )
+    interval = None if tracker is None else tracker.interval
+    pool = make_executor(workers, queue, interval) if own_pool else executor
     try:
         if targets:
-            return execute_to_precision(
-                plan,
-                targets,
-                workers=workers,
-                executor=executor,
-                pool=pool,
-                progress=progress,
-            )
+            with installed_hook(tracker.partial if tracker and pool is None else None):
+                return execute_to_precision(
+                    plan,
+                    targets,
+                    workers=workers,
+                    executor=executor,
+                    pool=pool,
+                    progress=None if tracker is None else tracker.floor,
+                )
         acc = Collected.empty(plan)
-        n_blocks = math.ceil(plan.n / plan.block_size)
         if pool is None:
-            for b in range(n_blocks):
-                acc.add(run_block(plan, b))
-                if progress is not None:
-                    progress(acc.done, plan.n)
+            _run_serial(plan, acc, tracker)
         else:
             tasks = 4 * (workers if executor is None else max(os.cpu_count() or 1, 1))
-            futures: list[Future[list[BlockResult]]] = [
-                pool.submit(run_task, plan, list(chunk)) for chunk in _chunks(n_blocks, tasks)
-            ]
-            for fut in futures:
-                for res in fut.result():
-                    acc.add(res)
-                if progress is not None:
-                    progress(acc.done, plan.n)
+            _run_pool(plan, acc, pool, tasks, tracker, queue)
     except BrokenProcessPool as exc:
         raise EngineError(
             f"a worker process died during the run ({exc}); nothing was returned. Worker "
@@ -217,8 +225,50 @@ def _execute(
     finally:
         if own_pool and pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if queue is not None:
+            queue.close()
     acc.failures.sort(key=lambda f: f.index)
     return plan, acc, None
+
+
+def _run_serial(plan: Plan, acc: Collected, tracker: ProgressTracker | None) -> None:
+    """Run the blocks in order in this process; the model reports inside each block."""
+    with installed_hook(None if tracker is None else tracker.partial):
+        for b in range(math.ceil(plan.n / plan.block_size)):
+            res = run_block(plan, b)
+            acc.add(res)
+            if tracker is not None:
+                tracker.finished(res.start, res.size)
+                tracker.emit(force=True)
+
+
+def _run_pool(
+    plan: Plan,
+    acc: Collected,
+    pool: Executor,
+    tasks: int,
+    tracker: ProgressTracker | None,
+    queue: Any,
+) -> None:
+    """Run the blocks as about ``tasks`` tasks on ``pool``; while waiting, pass on the
+    workers' reports from ``queue`` (if any)."""
+    n_blocks = math.ceil(plan.n / plan.block_size)
+    fn = run_task if queue is None else reporting_task
+    pending: set[Future[list[BlockResult]]] = {
+        pool.submit(fn, plan, list(chunk)) for chunk in _chunks(n_blocks, tasks)
+    }
+    wait_for = None if queue is None or tracker is None else max(tracker.interval, 0.02)
+    while pending:
+        finished, pending = wait(pending, timeout=wait_for, return_when=FIRST_COMPLETED)
+        if tracker is not None and queue is not None:
+            tracker.drain(queue)
+        for fut in finished:
+            for res in fut.result():
+                acc.add(res)
+                if tracker is not None:
+                    tracker.finished(res.start, res.size)
+            if tracker is not None:
+                tracker.emit(force=True)
 
 
 def _assemble(
@@ -236,10 +286,20 @@ def _assemble(
     columns and, for a precision run, the targets' report and the cap)."""
     config, mdl = plan.config, plan.model
     dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
+    metas = tuple(
+        OutcomeMeta(
+            name=o.name,
+            unit=o.unit,
+            description=o.description,
+            direction=o.direction,
+            censored=o.censored,
+        )
+        for o in mdl.outcomes
+    )
     manifest = build_manifest(
         config,
         model_name=mdl.name,
-        outcomes=[o.model_dump() for o in mdl.outcomes],
+        outcomes=[m.to_dict() for m in metas],
         series=[x.model_dump() for x in mdl.series],
         n=plan.n,
         seed=plan.seed,
@@ -264,10 +324,7 @@ def _assemble(
         dates=dates,
         failures=tuple(acc.failures),
         manifest=manifest,
-        outcome_info=tuple(
-            OutcomeMeta(name=o.name, unit=o.unit, description=o.description, direction=o.direction)
-            for o in mdl.outcomes
-        ),
+        outcome_info=metas,
     )
 
 
@@ -321,7 +378,13 @@ def run(
     workers : int, optional
         Number of worker processes; ``None`` or 1 runs serially. Results do not depend on it.
     progress : callable, optional
-        Called as ``progress(done, total)`` after each finished block or task.
+        ``progress(done, total)``: ``total`` replications, ``done`` (a float) finished so
+        far, a block under way counted by the share of its replication-days simulated when
+        the model reports it (the daily composition does; :mod:`scenario.engine.executors`).
+        ``done`` only grows and ends at ``total`` (a precision run: at the replications
+        used, ``total`` the cap). Called from this thread, about ten times a second inside
+        blocks and after each block (serial) or task (pool; a caller's ``executor``: per
+        task only). The library never prints.
     model : Model, optional
         Use this model object instead of looking ``config.model`` up in the registry.
     executor : concurrent.futures.Executor, optional

@@ -60,6 +60,16 @@ class OutcomeInfo(BaseModel):
     unit: str
     description: str
     direction: Direction = "info"
+    censored: bool | str = Field(default=False, exclude=True)
+    """Whether the value can stand for "not within the horizon" rather than a measurement.
+
+    ``False`` (default): an ordinary outcome. ``True``: a time to an event whose value is
+    the horizon (``horizon_days``) where the event did not happen within it. The name of a
+    0/1 outcome of the same model: where that outcome is 0 the event did not happen and the
+    value is only a lower bound (for example the days left until the horizon). Tables show
+    such values as lower bounds (``≥180``) and the share of runs without the event. Left out
+    of ``model_dump`` (so of manifests) until :class:`scenario.results.OutcomeMeta` has it;
+    tables look it up in the registered model (:func:`scenario.tables.censoring_of`)."""
 
 
 class SeriesInfo(BaseModel):

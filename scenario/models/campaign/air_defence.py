@@ -121,6 +121,7 @@ AD_OUTCOMES: tuple[OutcomeInfo, ...] = (
         name="msam_dry_day",
         unit="day",
         description="Day the M-SAM magazine first ran dry (horizon if never or no M-SAM)",
+        censored=True,
     ),
     OutcomeInfo(
         name="msam_ran_dry",

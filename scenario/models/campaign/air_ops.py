@@ -129,6 +129,7 @@ class AirOpsSubmodel:
             name="nk_pilots_operational_day",
             unit="day",
             description="Day NK pilots finish training (censored at the horizon)",
+            censored=True,
         ),
     )
     series = (SeriesInfo(name="nk_sorties_daily", unit="sorties", description="Sorties per day"),)

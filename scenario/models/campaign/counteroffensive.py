@@ -77,6 +77,7 @@ class CounteroffensiveSubmodel:
             name="counteroffensive_day",
             unit="day",
             description="Day the Russian counter-offensive started (horizon if not within it)",
+            censored=True,
         ),
     )
     series: tuple[SeriesInfo, ...] = ()

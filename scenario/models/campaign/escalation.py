@@ -174,6 +174,7 @@ class EscalationSubmodel:
             unit="day",
             description="Day of first escalation (horizon if none)",
             direction="maximize",
+            censored=True,
         ),
         OutcomeInfo(
             name="esc_days_at_3_plus",

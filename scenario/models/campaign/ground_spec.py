@@ -122,6 +122,7 @@ OUTCOMES: tuple[OutcomeInfo, ...] = (
             "(censored at the horizon; see nk_ineffective)"
         ),
         direction="minimize",
+        censored="nk_ineffective",
     ),
     OutcomeInfo(
         name="nk_ineffective",
@@ -152,6 +153,7 @@ OUTCOMES: tuple[OutcomeInfo, ...] = (
         unit="day",
         description="Day the Ukrainian-held ground reached 0 (horizon if it never did)",
         direction="maximize",
+        censored=True,
     ),
     OutcomeInfo(
         name="nk_prisoners_interrogated_by_advisors",

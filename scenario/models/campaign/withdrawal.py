@@ -76,6 +76,7 @@ class WithdrawalSubmodel:
             unit="day",
             description="Day of the decision to withdraw (horizon if none)",
             direction="maximize",
+            censored=True,
         ),
     )
     series: tuple[SeriesInfo, ...] = ()

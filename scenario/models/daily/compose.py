@@ -7,7 +7,9 @@ advance together one day at a time over the replications of a block. Each day ``
    whose trigger event was observed start (:mod:`scenario.models.daily.activation`);
 2. each submodel's ``step(ctx, state, t)`` runs, in an order where every producer of a
    signal read with ``today`` runs before its reader (ties keep the listed order);
-3. the values of signals read with ``yesterday`` are kept for the next day.
+3. the values of signals read with ``yesterday`` are kept for the next day;
+4. the block reports ``n * (t + 1) / H`` of its ``n`` replications done to the engine's
+   progress hook, if one is installed (:mod:`scenario.engine.executors`); it draws nothing.
 
 Construction checks the wiring (:class:`Wiring`): every signal a submodel reads is declared
 and has exactly one producer in the composition, or a default when its producer is not
@@ -449,7 +451,12 @@ class DailyModel:
     ) -> tuple[BlockOutput, BlockState]:
         """Run all submodels over the horizon for one block; also return the shared state
         (events, lever activation). ``on_day_end(t, values)`` sees every signal's value at
-        the end of each day (the harness records them)."""
+        the end of each day (the harness records them). After each day ``t`` the block
+        reports ``n * (t + 1) / horizon`` replications done to the engine's progress hook,
+        if one is installed (:func:`scenario.engine.executors.progress_hook`)."""
+        from scenario.engine.executors import progress_hook
+
+        hook = progress_hook()
         shared = BlockState(block, self.wiring.events, self._lagged, self._defaults)
         ctxs = self._contexts(shared)
         states = [sm.start(ctx) for sm, ctx in zip(self.submodels, ctxs, strict=True)]
@@ -463,6 +470,8 @@ class DailyModel:
             shared.end_day()
             if on_day_end is not None:
                 on_day_end(t, shared.values)
+            if hook is not None:
+                hook(block.first_index, block.n, block.n * (t + 1) / shared.horizon)
         outcomes: dict[str, np.ndarray] = {}
         series: dict[str, np.ndarray] = {}
         for sm, ctx, st in zip(self.submodels, ctxs, states, strict=True):
