@@ -509,3 +509,18 @@ def test_importing_the_report_package_does_not_import_matplotlib() -> None:
     code = "import sys, scenario.report, scenario.report.plots; print('matplotlib' in sys.modules)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "False"
+
+
+def test_names_from_configs_never_write_outside_the_output_directory(
+    runs: dict[str, Results], tmp_path: Path
+) -> None:
+    """A run name is config text: separators, ``..`` and markup become ``_``."""
+    from scenario.commands.plot import write_plots
+
+    out = tmp_path / "out"
+    hostile = {"x/../../escaped [/b]\x1b": runs["baseline"]}
+    written = write_plots(hostile, out, outcomes=["ad_leakers"], series=["ground_held_km2"])
+    assert written
+    for path in written:
+        assert path.resolve().parent == out.resolve(), path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -230,7 +230,7 @@ def test_scope_svg_renames_ids_and_references_only() -> None:
 
 def test_config_text_is_escaped(runs: dict[str, Results]) -> None:
     base = runs["baseline"]
-    evil = "<script>alert(1)</script><img src=http://x.invalid/a.png>"
+    evil = "<script>alert(1)</script><img src=http://x.invalid/a.png>\x1b[31m"
     params = {g: dict(specs) for g, specs in base.config.parameters.items()}
     group = next(iter(params))
     key = next(iter(params[group]))
@@ -246,6 +246,13 @@ def test_config_text_is_escaped(runs: dict[str, Results]) -> None:
     assert not re.search(r"<script|<img", html, re.I)
     flag = [c for c in p.cells if c["table"] == "t-register" and c["key"] == f"{group}.{key}"]
     assert any(c["text"] == "ASSUMPTION" for c in flag)
+    # Control characters are shown escaped, never emitted raw.
+    assert "\x1b" not in html and "\\x1b[31m" in html
+
+
+def test_a_minutes_unit_is_written_out(runs: dict[str, Results]) -> None:
+    html = render_report(runs["baseline"], outcomes=["kill_chain_min"], figures=False)
+    assert "kill_chain_min [minutes]" in html and "kill_chain_min [min]" not in html
 
 
 def test_record_section_is_the_check_of_the_kept_replications(

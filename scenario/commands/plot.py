@@ -128,18 +128,20 @@ def _paired(runs: dict[str, Results], outcomes: list[str], out_dir: Path) -> lis
     written: list[Path] = []
     for name in outcomes:
         fig = plots.paired_differences(comparison, name)
-        written += _save(fig, out_dir / f"paired_{name}")
+        written += _save(fig, out_dir, f"paired_{name}")
     return written
 
 
 _FORMATS: tuple[str, ...] = ("png", "svg")
 
 
-def _save(fig: Figure, stem: Path) -> list[Path]:
-    """Save ``fig`` as PNG and SVG under a file-safe ``stem``, then free it."""
+def _save(fig: Figure, out_dir: Path, name: str) -> list[Path]:
+    """Save ``fig`` as PNG and SVG in ``out_dir`` under a file-safe ``name`` (names come
+    from configs: no separator or ``..`` survives, so nothing is written outside), then free
+    it."""
     from scenario.report.style import safe_name, save
 
-    paths = save(fig, stem.with_name(safe_name(stem.name)), _FORMATS)
+    paths = save(fig, out_dir / safe_name(name).lstrip("."), _FORMATS)
     fig.clear()
     return paths
 
@@ -183,12 +185,12 @@ def write_plots(
     _check_names(base, chosen, kept)
     written: list[Path] = []
     for name in chosen:
-        written += _save(plots.distributions(runs, name), out_dir / f"distribution_{name}")
+        written += _save(plots.distributions(runs, name), out_dir, f"distribution_{name}")
     for run_name, res in runs.items():
         for name in (s for s in kept if s in res.series):
             rec = record if run_name == base_name else None
             fig = plots.fan_chart(res, name, record=rec)
-            written += _save(fig, out_dir / f"fan_{run_name}_{name}")
+            written += _save(fig, out_dir, f"fan_{run_name}_{name}")
     if len(runs) > 1 and chosen:
         written += _paired(runs, chosen, out_dir)
     return written

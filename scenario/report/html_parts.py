@@ -43,7 +43,9 @@ DIRECTION_WORDS = {
 
 def esc(text: object) -> str:
     """``str(text)`` with ``& < > " '`` escaped for HTML text and attribute values."""
-    return html.escape(str(text), quote=True)
+    from scenario.tables.text import literal
+
+    return html.escape(literal(str(text), lines=True), quote=True)
 
 
 def number(x: float) -> str:

@@ -238,7 +238,10 @@ def censored_note(ctx: Context, outcome: str) -> str:
 
 def _group_row(ctx: Context, outcome: str, span: int) -> str:
     m = ctx.meta(outcome)
-    unit = f" [{esc(m.unit)}]" if m.unit else ""
+    from scenario.tables.text import UNIT_WORDS
+
+    # "min" (minutes) would read as the minimum next to a "min" column.
+    unit = f" [{esc(UNIT_WORDS.get(m.unit, m.unit))}]" if m.unit else ""
     word = DIRECTION_WORDS.get(m.direction, m.direction)
     desc = f'<div class="sub">{esc(m.description)}</div>' if m.description else ""
     cens = censored_note(ctx, outcome)

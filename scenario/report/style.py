@@ -291,6 +291,20 @@ def safe_name(text: str) -> str:
 _FORMATS = ("png", "svg", "pdf")
 
 
+def literal_text(fig: Figure) -> None:
+    """Escape control characters in every text of ``fig`` (titles and legends carry config
+    names, which are untrusted; an ESC has no glyph and must not reach a file)."""
+    from matplotlib.text import Text
+
+    from scenario.tables.text import literal
+
+    for t in fig.findobj(Text):
+        text = t.get_text()
+        safe = literal(text, lines=True)
+        if safe != text:
+            t.set_text(safe)
+
+
 def save(
     fig: Figure, path_stem: str | Path, formats: Sequence[str] = ("png", "svg")
 ) -> list[Path]:
@@ -320,6 +334,7 @@ def save(
         raise PlotError(f"unknown plot format {bad[0]!r} (formats: {', '.join(_FORMATS)})")
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
+    literal_text(fig)
     written: list[Path] = []
     for fmt in formats:
         path = stem.with_name(f"{stem.name}.{fmt}")
@@ -343,6 +358,7 @@ def to_svg(fig: Figure) -> str:
     import hashlib
 
     buf = io.StringIO()
+    literal_text(fig)
     fig.savefig(buf, format="svg", metadata={"Date": None})
     text = buf.getvalue()
     text = text[max(text.find("<svg"), 0) :]
