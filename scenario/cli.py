@@ -7,6 +7,7 @@ prints located error lines and exits with code 1, without a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import json
@@ -84,38 +85,44 @@ def run(
     output: FormatOpt = OutputFormat.table,
 ) -> None:
     """Run a scenario and print its outcome distributions."""
+    save_error: ScenarioError | None = None
     try:
         cfg = _load(config, sets)
-        _refuse_occupied(out, overwrite)
-        if cfg.sweep:  # one summary table per point of the sweep
-            from scenario.commands.compare import print_sweep_run
+        with _claimed(out, overwrite):  # exclusive, and writable, before the run
+            if cfg.sweep:  # one summary table per point of the sweep
+                from scenario.commands.compare import print_sweep_run
 
-            print_sweep_run(
+                print_sweep_run(
+                    cfg,
+                    replications=replications,
+                    seed=seed,
+                    workers=workers,
+                    save_to=out,
+                    overwrite=overwrite,
+                    wide=wide,
+                    output=output,
+                )
+                return
+            results = _run_with_progress(
                 cfg,
                 replications=replications,
                 seed=seed,
                 workers=workers,
-                save_to=out,
-                overwrite=overwrite,
-                wide=wide,
-                output=output,
+                quiet=quiet,
+                precision=_precision_targets(precision),
+                max_replications=max_replications,
             )
-            return
-        results = _run_with_progress(
-            cfg,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            quiet=quiet,
-            precision=_precision_targets(precision),
-            max_replications=max_replications,
-        )
-        if out is not None:
-            results.save(out, overwrite=overwrite)
+            try:
+                if out is not None:
+                    results.save(out, overwrite=overwrite)
+            except ScenarioError as exc:  # e.g. disk full: still print the table
+                save_error = exc
     except ScenarioError as exc:
         raise _fail(exc) from None
-    _print_report(cfg, results, out, wide=wide, output=output)
+    _print_report(cfg, results, None if save_error else out, wide=wide, output=output)
     _print_precision(results, output)
+    if save_error is not None:
+        raise _fail(save_error)
 
 
 def _precision_targets(items: list[str] | None) -> dict[str, float] | None:
@@ -159,17 +166,14 @@ def _print_precision(results: Results, output: OutputFormat = OutputFormat.table
     )
 
 
-def _refuse_occupied(out: Path | None, overwrite: bool) -> None:
-    """Exit 1 before running if ``--out`` holds anything but results to ``--overwrite``."""
-    if out is None or not out.exists() or (out.is_dir() and not any(out.iterdir())):
-        return
-    if overwrite and (out / "manifest.json").is_file():
-        return
-    _print_error(
-        f"{out}: exists and is not empty; pass --overwrite to replace "
-        "earlier results (only a results directory can be overwritten)"
-    )
-    raise typer.Exit(code=1)
+def _claimed(out: Path | None, overwrite: bool) -> contextlib.AbstractContextManager[object]:
+    """Claim ``--out`` for this run (:func:`scenario.results_files.claim`): refuses, before
+    the run, an occupied or unwritable path, or one another run is writing."""
+    if out is None:
+        return contextlib.nullcontext()
+    from scenario.results_files import claim
+
+    return claim(out, overwrite)
 
 
 def _run_with_progress(

@@ -33,6 +33,14 @@ from pydantic import BaseModel, ConfigDict
 
 from scenario.config.schema import ScenarioConfig
 from scenario.errors import ResultsError
+from scenario.results_files import (
+    check_manifest,
+    claim,
+    located,
+    read_tables,
+    series_arrays,
+    sha256,
+)
 
 __all__ = [
     "FORMAT_VERSION",
@@ -40,10 +48,11 @@ __all__ = [
     "Failure",
     "OutcomeMeta",
     "Results",
+    "as_run",
     "load_results",
 ]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 Direction = Literal["minimize", "maximize", "info"]
 """Which way an outcome is better: lower, higher, or neither (reported only)."""
@@ -157,6 +166,36 @@ class OutcomeMeta:
         )
 
 
+_VOLATILE = ("started", "finished")
+"""Manifest fields that differ between identical runs (ignored by ``Results.__eq__``)."""
+
+
+def _stable(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in manifest.items() if k not in _VOLATILE}
+
+
+def as_run(config: ScenarioConfig, replications: int, seed: int) -> ScenarioConfig:
+    """``config`` with ``run.replications`` and ``run.seed`` set to those a run used.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+        The config given to the run.
+    replications, seed : int
+        What the run used (overrides, a design's length, a precision run's count).
+
+    Returns
+    -------
+    ScenarioConfig
+        ``config`` itself when they agree; else a copy (recorded locations kept).
+    """
+    run = config.run
+    if run.replications == replications and run.seed == seed:
+        return config
+    new_run = run.model_copy(update={"replications": replications, "seed": seed})
+    return config.model_copy(update={"run": new_run})
+
+
 def _arrays_equal(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
     return list(a) == list(b) and all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
 
@@ -173,6 +212,12 @@ class Results:
     failures: tuple[Failure, ...]
     manifest: dict[str, Any]
     outcome_info: tuple[OutcomeMeta, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # ``config`` is the config as run: its replications and seed are the manifest's.
+        n, seed = self.manifest.get("replications"), self.manifest.get("seed")
+        if isinstance(n, int) and isinstance(seed, int):
+            object.__setattr__(self, "config", as_run(self.config, n, seed))
 
     @property
     def replications(self) -> int:
@@ -254,78 +299,97 @@ class Results:
             and _arrays_equal(self.series, other.series)
             and np.array_equal(self.dates, other.dates)
             and self.failures == other.failures
-            and self.manifest == other.manifest
+            and _stable(self.manifest) == _stable(other.manifest)
         )
 
     __hash__ = None  # type: ignore[assignment]
 
     def save(self, directory: str | os.PathLike[str], *, overwrite: bool = False) -> Path:
         """Write ``outcomes.parquet``, ``inputs.parquet``, ``series.parquet`` and
-        ``manifest.json`` into ``directory``, atomically.
+        ``manifest.json`` (with each file's SHA-256 and rows) into ``directory``, atomically
+        and exclusively (:mod:`scenario.results_files`).
 
         Parameters
         ----------
         directory : path
-            Target directory; it must not exist unless ``overwrite`` is True (and then it
-            must hold earlier results).
+            Target directory; it must not exist (or be empty) unless ``overwrite`` is True
+            (and then it must hold earlier results).
         overwrite : bool
             Replace existing results in ``directory``.
+
+        Returns
+        -------
+        Path
+            ``directory``.
+
+        Raises
+        ------
+        ResultsError
+            The target is occupied or claimed by another process, or cannot be written
+            (permission denied, disk full: one line naming the path).
         """
+        target = Path(directory)
+        with claim(target, overwrite):
+            try:
+                tmp = Path(
+                    tempfile.mkdtemp(
+                        prefix=f".{target.name}.tmp-{os.getpid()}-", dir=target.parent
+                    )
+                )
+            except OSError as exc:
+                raise ResultsError(located(target, exc)) from None
+            try:
+                self._write_files(tmp)
+                _install(tmp, target, overwrite)
+            except OSError as exc:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise ResultsError(located(target, exc)) from None
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+        return target
+
+    def _write_files(self, tmp: Path) -> None:
+        """Write the Parquet files, then the manifest with their checksums, into ``tmp``."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        target = Path(directory)
-        _check_save_target(target, overwrite)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            idx = np.arange(self.replications, dtype=np.int64)
-            pq.write_table(
-                pa.table({"replication": idx, **self.outcomes}), tmp / "outcomes.parquet"
-            )
-            pq.write_table(pa.table({"replication": idx, **self.inputs}), tmp / "inputs.parquet")
-            _write_series(self.series, len(self.dates), tmp / "series.parquet")
-            doc = dict(self.manifest)
-            doc["failure_list"] = [f.model_dump() for f in self.failures]
-            doc["start_date"] = str(self.dates[0]) if len(self.dates) else None
-            (tmp / "manifest.json").write_text(
-                json.dumps(doc, indent=2, sort_keys=False, allow_nan=True), encoding="utf-8"
-            )
-            if target.exists():
-                old = target.with_name(f".{target.name}.old-{os.getpid()}")
-                os.replace(target, old)
-                os.replace(tmp, target)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                os.replace(tmp, target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return target
+        idx = np.arange(self.replications, dtype=np.int64)
+        pq.write_table(pa.table({"replication": idx, **self.outcomes}), tmp / "outcomes.parquet")
+        pq.write_table(pa.table({"replication": idx, **self.inputs}), tmp / "inputs.parquet")
+        n_series = _write_series(self.series, len(self.dates), tmp / "series.parquet")
+        rows = {"outcomes.parquet": len(idx), "inputs.parquet": len(idx)}
+        rows["series.parquet"] = n_series
+        doc = dict(self.manifest)
+        doc["format_version"] = FORMAT_VERSION
+        doc["failure_list"] = [f.model_dump() for f in self.failures]
+        doc["start_date"] = str(self.dates[0]) if len(self.dates) else None
+        doc["files"] = {
+            name: {"sha256": sha256((tmp / name).read_bytes()), "rows": n}
+            for name, n in rows.items()
+        }
+        (tmp / "manifest.json").write_text(
+            json.dumps(doc, indent=2, sort_keys=False, allow_nan=True), encoding="utf-8"
+        )
 
 
-def _check_save_target(target: Path, overwrite: bool) -> None:
-    """Refuse to save into a file, or over a non-empty directory unless ``overwrite`` is
-    True and it holds earlier results."""
-    if target.exists():
-        if not target.is_dir():
-            raise ResultsError(f"{target} exists and is not a directory")
-        if any(target.iterdir()):
-            if not overwrite:
-                raise ResultsError(
-                    f"{target} is not empty; pass overwrite=True (CLI: --overwrite) to "
-                    "replace earlier results"
-                )
-            if not (target / "manifest.json").is_file():
-                raise ResultsError(
-                    f"{target} is not empty and holds no scenario results; refusing to "
-                    "overwrite it"
-                )
+def _install(tmp: Path, target: Path, overwrite: bool) -> None:
+    """Rename ``tmp`` to ``target``; an existing non-empty ``target`` is moved aside (and
+    removed) only with ``overwrite`` (the caller holds the claim and checked it)."""
+    if target.is_dir() and any(target.iterdir()):
+        if not overwrite:  # appeared since the claim's check: never clobber
+            raise ResultsError(f"{target}: exists and is not empty; refusing to replace it")
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        os.replace(target, old)
+        os.replace(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, target)  # onto an empty directory at most
 
 
-def _write_series(series: dict[str, np.ndarray], horizon: int, path: Path) -> None:
+def _write_series(series: dict[str, np.ndarray], horizon: int, path: Path) -> int:
     """Write kept daily series as a long table: one row (series, replication, values of
-    ``horizon`` days) per series and kept replication."""
+    ``horizon`` days) per series and kept replication; return the number of rows."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -350,47 +414,63 @@ def _write_series(series: dict[str, np.ndarray], horizon: int, path: Path) -> No
         ),
         path,
     )
+    return len(names)
+
+
+def _first_line(exc: Exception) -> str:
+    """A one-line reason (the first problem of a pydantic validation error)."""
+    from pydantic import ValidationError
+
+    if isinstance(exc, ValidationError) and exc.errors():
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        return f"{where}: {first['msg']}" if where else str(first["msg"])
+    lines = str(exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def load_results(directory: str | os.PathLike[str]) -> Results:
-    """Read results written by :meth:`Results.save`."""
-    import pyarrow.parquet as pq
+    """Read results written by :meth:`Results.save`, checking them first.
 
+    Raises
+    ------
+    ResultsError
+        ``directory`` holds no results, or they are corrupt: a manifest that is not an
+        object or misses a field, a file whose SHA-256 or row count differs from the
+        manifest's, malformed outcome metadata or failures, series of another horizon.
+    """
     d = Path(directory)
     man_path = d / "manifest.json"
     if not man_path.is_file():
         raise ResultsError(f"{d} holds no manifest.json: not a scenario results directory")
     try:
         doc = json.loads(man_path.read_text(encoding="utf-8"))
+        check_manifest(doc)
+        tables = read_tables(d, doc)
         failures = tuple(Failure(**f) for f in doc.pop("failure_list", []))
-        doc.pop("start_date", None)
         config = ScenarioConfig.model_validate(doc["config"])
-        out_tab = pq.read_table(d / "outcomes.parquet")
-        in_tab = pq.read_table(d / "inputs.parquet")
-        ser_tab = pq.read_table(d / "series.parquet")
+        info = tuple(OutcomeMeta.from_dict(o) for o in doc["outcomes"])
+    except ResultsError as exc:
+        raise ResultsError(f"{d}: {exc}") from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ResultsError(f"cannot read results in {d}: {exc}") from None
-    outcomes = {
-        c: out_tab.column(c).to_numpy().astype(np.float64)
-        for c in out_tab.column_names
-        if c != "replication"
-    }
-    inputs = {
-        c: in_tab.column(c).to_numpy().astype(np.float64)
-        for c in in_tab.column_names
-        if c != "replication"
-    }
-    horizon = config.horizon_days
-    series: dict[str, np.ndarray] = {}
-    if ser_tab.num_rows:
-        names = ser_tab.column("series").to_pylist()
-        flat = ser_tab.column("values").combine_chunks().flatten().to_numpy()
-        mat = np.asarray(flat, dtype=np.float32).reshape(len(names), horizon)
-        for name in dict.fromkeys(names):
-            rows = [i for i, nm in enumerate(names) if nm == name]
-            series[name] = mat[rows]
-    dates = np.datetime64(config.start_date, "D") + np.arange(horizon)
-    info = tuple(OutcomeMeta.from_dict(o) for o in doc.get("outcomes", []))
+        raise ResultsError(f"{d}: cannot read results: {_first_line(exc)}") from None
+    doc.pop("start_date", None)
+    doc.pop("files", None)
+    outcomes, inputs = tables["outcomes.parquet"], tables["inputs.parquet"]
+    names = [m.name for m in info]
+    if names and list(outcomes) != names:
+        raise ResultsError(
+            f"{d}: outcomes.parquet columns {', '.join(outcomes)} differ from the "
+            f"manifest's outcomes {', '.join(names)}"
+        )
+    bad = [f.index for f in failures if not 0 <= f.index < doc["replications"]]
+    if bad:
+        raise ResultsError(f"{d}: failure index {bad[0]} is outside the replications")
+    try:
+        series = series_arrays(tables["series.parquet"], config.horizon_days)
+    except ResultsError as exc:
+        raise ResultsError(f"{d}: {exc}") from None
+    dates = np.datetime64(config.start_date, "D") + np.arange(config.horizon_days)
     return Results(
         config=config,
         outcomes=outcomes,

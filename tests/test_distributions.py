@@ -399,3 +399,124 @@ def test_ppf_is_monotone_and_stays_in_the_support(
         assert np.all(np.diff(x) >= -1e-9 * max(1.0, abs(high)))
         assert x.min() >= low - 1e-9 * max(1.0, abs(low))
         assert x.max() <= high + 1e-9 * max(1.0, abs(high))
+
+
+# --- Every value that can break sampling is refused at validation (issue 11) ---------------
+
+BIG = 1e300
+AT_THE_LIMIT = [
+    {"dist": "fixed", "value": -BIG},
+    {"dist": "uniform", "low": -BIG, "high": BIG},
+    {"dist": "triangular", "low": 0, "mode": 1e150, "high": 1e150},
+    {"dist": "pert", "low": -1, "mode": 0, "high": 1, "lamb": 1e15},
+    {"dist": "normal", "mean": BIG, "sd": BIG},
+    {"dist": "truncnormal", "mean": -BIG, "sd": BIG},
+    {"dist": "truncnormal", "mean": 0, "sd": BIG, "low": 0},
+    {"dist": "lognormal", "mu": 317, "sigma": 28},
+    {"dist": "lognormal", "mu": -BIG, "sigma": 1},
+    {"dist": "lognormal", "p05": 1e-10, "p95": 1e10},
+    {"dist": "beta", "a": 1e15, "b": 1e-300, "low": -BIG, "high": BIG},
+    {"dist": "beta", "a": 1e-300, "b": 1e15, "low": -BIG, "high": BIG},
+    {"dist": "beta", "a": 1e-300, "b": 1e-300},
+    {"dist": "poisson", "lam": 1e15},
+    {"dist": "binomial", "n": 2**31 - 1, "p": 0.5},
+    {"dist": "binomial", "n": 2**31 - 1, "p": 1e-300},
+    {"dist": "choice", "values": [-BIG, BIG], "weights": [BIG, BIG]},
+    {"dist": "empirical", "values": [-BIG, BIG, BIG]},
+]
+
+BEYOND_THE_LIMIT = [
+    ({"dist": "fixed", "value": 1e308}, "value"),
+    ({"dist": "uniform", "low": -1e308, "high": 1e308}, "low"),
+    ({"dist": "triangular", "low": 0, "mode": 1e160, "high": 1e160}, "too wide"),
+    ({"dist": "pert", "low": -1, "mode": 0, "high": 1, "lamb": math.inf}, "lamb"),
+    ({"dist": "normal", "mean": 0, "sd": 1e301}, "sd"),
+    ({"dist": "normal", "mean": 0, "sd": math.nan}, "sd"),
+    ({"dist": "truncnormal", "mean": 0, "sd": 0}, "sd"),
+    ({"dist": "lognormal", "mu": 0, "sigma": 51}, "sigma"),
+    ({"dist": "lognormal", "mu": 600, "sigma": 10}, "sigma"),
+    ({"dist": "lognormal", "mu": 0, "sigma": math.inf}, "sigma"),
+    ({"dist": "lognormal", "p05": 1e-300, "p95": 1e300}, "p95"),
+    ({"dist": "pert", "low": -1, "mode": 0, "high": 1, "lamb": 1e16}, "lamb"),
+    ({"dist": "beta", "a": math.inf, "b": 1}, "a"),
+    ({"dist": "beta", "a": 1, "b": 1e300}, "b"),
+    ({"dist": "beta", "a": 1, "b": 1, "low": 0, "high": math.inf}, "high"),
+    ({"dist": "poisson", "lam": 1e19}, "lam"),
+    ({"dist": "poisson", "lam": 1.0000001e15}, "lam"),
+    ({"dist": "binomial", "n": 10**23, "p": 0.5}, "n"),
+    ({"dist": "binomial", "n": 2**31, "p": 0.5}, "n"),
+    ({"dist": "bernoulli", "p": math.nan}, "p"),
+    ({"dist": "choice", "values": [1, 2], "weights": [1, math.inf]}, "weights"),
+    ({"dist": "choice", "values": [1, 2], "weights": [1e308, 1e308]}, "weights"),
+    ({"dist": "choice", "values": [1, math.nan]}, "values"),
+    ({"dist": "empirical", "values": [1, 1e301]}, "values"),
+]
+
+EXTREMES = np.array([0.0, 1e-12, 0.5, 1 - 1e-12, 1.0])
+
+
+def _assert_samples_finite(s: Any, where: str) -> None:
+    for seed in (0, 1):
+        x = sample(s, 2000, rng=np.random.default_rng(seed))
+        assert np.all(np.isfinite(x)), f"{where}: {describe(s)} drew {x[~np.isfinite(x)][:3]}"
+    q = ppf(s, EXTREMES)
+    assert np.all(np.isfinite(q[1:-1])), f"{where}: {describe(s)} ppf {q}"
+    assert np.all(np.diff(q) >= 0), f"{where}: {describe(s)} ppf not monotone {q}"
+    assert math.isfinite(mean(s)), f"{where}: {describe(s)} mean {mean(s)}"
+
+
+@pytest.mark.parametrize("kw", AT_THE_LIMIT, ids=lambda v: str(v))
+def test_arguments_at_the_limit_are_accepted_and_sample_finite(kw: dict[str, Any]) -> None:
+    _assert_samples_finite(spec(**kw), "limit")
+
+
+@pytest.mark.parametrize(("kw", "needle"), BEYOND_THE_LIMIT, ids=lambda v: str(v))
+def test_arguments_beyond_what_numpy_can_sample_are_refused(
+    kw: dict[str, Any], needle: str
+) -> None:
+    with pytest.raises(ValidationError, match=needle):
+        spec(**kw)
+
+
+def _shipped_configs() -> list[Any]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "configs"
+    return sorted(p for p in root.rglob("*.yaml") if "record" not in p.relative_to(root).parts)
+
+
+@pytest.mark.parametrize("path", _shipped_configs(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_distribution_of_every_shipped_config_samples_finite_at_its_extremes(
+    path: Any,
+) -> None:
+    import scenario
+
+    config = scenario.load_config(path)
+    specs = config.flat_parameters()
+    assert specs
+    for name, s in specs.items():
+        _assert_samples_finite(s, f"{path.name}: {name}")
+
+
+@pytest.mark.parametrize(
+    ("dist", "key", "shown"),
+    [
+        ("{dist: poisson, lam: 1e19}", "lam", "1e+19"),
+        ("{dist: binomial, n: 100000000000000000000000, p: 0.5}", "n", "1e+23"),
+        ("{dist: uniform, low: -1e308, high: 1e308}", "low", "-1e+308"),
+        ("{dist: normal, mean: 0, sd: 1e305}", "sd", "1e+305"),
+    ],
+)
+def test_a_config_value_numpy_cannot_sample_is_a_located_config_error(
+    dist: str, key: str, shown: str
+) -> None:
+    import scenario
+
+    prov = "source: test, as_of: 2024-01-01, confidence: low"
+    override = f"parameters.air_ops.commit_prob={dist[:-1]}, {prov}}}"
+    with pytest.raises(scenario.ConfigError) as info:
+        scenario.load_config("configs/baseline.yaml", overrides=[override])
+    text = str(info.value)
+    assert f"parameters.air_ops.commit_prob.{key}" in text
+    assert shown in text
+    assert "\n" not in text.strip()

@@ -274,3 +274,66 @@ def test_document_records_positions(baseline_path: Path) -> None:
 def test_missing_config_file(tmp_path: Path) -> None:
     m = only(errors_of(tmp_path / "nope.yaml"))
     assert "file not found" in m["rest"]
+
+
+def test_override_creating_unknown_keys_is_located_at_the_set(baseline_path: Path) -> None:
+    m = only(errors_of(baseline_path, overrides=["bogus.deep.key=1"]))
+    assert m["file"] == "<--set bogus.deep.key=1>"
+    assert m["rest"].startswith("bogus: unknown key")
+
+
+def test_invalid_dates_are_located(write: Write, baseline_path: Path) -> None:
+    m = only(errors_of(baseline_path, overrides=["start_date=2024-13-45"]))
+    assert (m["file"], m["col"]) == ("<--set start_date=2024-13-45>", "12")
+    assert m["rest"] == "start_date: invalid date: month must be in 1..12 (got '2024-13-45')"
+    p = write(
+        "t.yaml",
+        f"extends: {baseline_path}\nparameters:\n  ground:\n    nk_wave1_size:\n"
+        "      as_of: 2024-02-30\n",
+    )
+    m = only(errors_of(p))
+    assert (m["line"], m["col"]) == ("5", "14")
+    assert m["rest"].startswith("parameters.ground.nk_wave1_size.as_of: invalid date: day is")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "fragment"),
+    [
+        ("name: !!omap [{a: 1}]\n", "1", "name: YAML tag !!omap is not allowed: write a plain"),
+        ("name: !!set {a: null}\n", "1", "name: YAML tag !!set is not allowed: write a list"),
+        ("b: &b {seed: 1}\nrun:\n  <<: *b\n", "3", "run: merge keys (<<) are not supported"),
+        ("policy:\n  advisors: {deploy: off}\n", "2", "policy.advisors.deploy: 'off' is text"),
+    ],
+)
+def test_yaml_1_1_constructs_are_refused_with_a_hint(
+    write: Write, text: str, line: str, fragment: str
+) -> None:
+    m = only(errors_of(write("t.yaml", text)))
+    assert m["line"] == line
+    assert m["rest"].startswith(fragment), m["rest"]
+
+
+def test_quoted_yes_is_text(write: Write) -> None:
+    p = write("t.yaml", "name: 'yes'\nhorizon_days: -1\n")
+    m = only(errors_of(p))  # only the horizon is wrong: 'yes' is a fine name
+    assert m["rest"].startswith("horizon_days:")
+
+
+def test_symlink_loops_are_located(write: Write, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    m = only(errors_of(write("t.yaml", "name: t\nextends: [a.yaml]\n")))
+    assert (m["line"], m["col"]) == ("2", "11")
+    assert m["rest"] == "extends: a symlink loop (got 'a.yaml')"
+    m = only(errors_of(tmp_path / "a.yaml"))
+    assert m["rest"] == "a symlink loop"
+
+
+def test_extends_reads_only_scenario_yaml_and_echoes_nothing(write: Write) -> None:
+    write("secret", "token: SECRET\n")
+    m = only(errors_of(write("t.yaml", "extends: secret\n")))
+    assert m["rest"] == "extends: must name a .yaml or .yml scenario file (got 'secret')"
+    write("other.yaml", "token: SECRET\nlist: [SECRET]\n")
+    lines = errors_of(write("u.yaml", "extends: other.yaml\n"))
+    m = only(lines)
+    assert "is not a scenario file" in m["rest"] and "SECRET" not in lines[0]

@@ -17,7 +17,7 @@ import scenario
 import scenario.results as results_module
 from scenario.engine.manifest import build_manifest, config_hash, package_versions
 from scenario.errors import ResultsError
-from scenario.results import OutcomeMeta, Results
+from scenario.results import OutcomeMeta, Results, as_run
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,7 @@ def test_failed_save_leaves_nothing_half_written(
         real(*args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(pq, "write_table", flaky)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(ResultsError, match=r"res: cannot write results: disk full"):
         toy_results.save(tmp_path / "res")
     assert list(tmp_path.iterdir()) == []
 
@@ -198,7 +198,8 @@ def test_manifest_takes_plain_data_and_carries_notes(toy_results: Results) -> No
     assert man["notes"] == ["parameters of submodels not in the composition were ignored: x.y"]
     assert man["outcomes"][0]["direction"] == "maximize"
     assert man["series"] == [{"name": "path", "unit": "-", "description": "p"}]
-    assert man["config_hash"] == config_hash(toy_results.config)
+    assert man["config_hash"] == config_hash(as_run(toy_results.config, 10, 3))
+    assert man["config"]["run"]["replications"] == 10 and man["config"]["run"]["seed"] == 3
     json.dumps(man)
 
 

@@ -137,7 +137,7 @@ def test_model_breaking_the_protocol_is_a_model_error() -> None:
 
 def test_unknown_model_name() -> None:
     cfg = toy_config()
-    with pytest.raises(ModelError, match="unknown model 'toy'"):
+    with pytest.raises(ConfigError, match=r"model: unknown model; .*got 'toy'"):
         run(cfg)
 
 
@@ -186,3 +186,22 @@ def test_worker_independence_with_failures_at_scale(workers: int) -> None:
     assert serial.failures == pooled.failures and serial.n_failed > 0
     for k in serial.outcomes:
         assert np.array_equal(serial.outcomes[k], pooled.outcomes[k], equal_nan=True)
+
+
+def test_an_unknown_model_is_a_located_error_with_a_suggestion() -> None:
+    from scenario.engine.runner import resolve_model
+
+    base = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
+    cfg = scenario.load_config(base, overrides=["model=campain"])
+    with pytest.raises(ConfigError, match=r"model: unknown model; did you mean 'campaign'\?"):
+        resolve_model(cfg)
+
+
+def test_the_manifest_records_the_executor_and_its_workers() -> None:
+    base = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
+    cfg = scenario.load_config(base, overrides=["submodels=[ground]", "run.block_size=50"])
+    with ThreadPoolExecutor(3) as ex:
+        res = scenario.run(cfg, replications=100, seed=1, executor=ex)
+    assert res.manifest["workers"] == 3 and "ThreadPool" in str(res.manifest["executor"])
+    serial = scenario.run(cfg, replications=100, seed=1)
+    assert serial.manifest["workers"] == 1 and serial.manifest["executor"] == "serial"

@@ -3,6 +3,21 @@
 Each spec validates its own arguments (order of bounds, positive scales, weights) and carries
 where its range comes from (``source``, ``as_of``, ``confidence``, optional ``note``: the
 fields of :class:`Provenance`).
+
+Arguments are refused unless numpy can sample them and every draw is finite: every number has
+magnitude at most ``BIG = 1e300`` (so sums and differences of two of them stay finite); the
+triangular products ``(high - low)(mode - low)`` and ``(high - low)(high - mode)`` (which
+numpy's sampler and the quantile function form) are finite; a normal draw is then at most
+``BIG + 40 BIG``, finite (numpy's ziggurat returns ``|z| <= 3.654 + 36.74 / 3.654 = 13.71``;
+the truncated normal clips ``Phi^{-1}`` to ``[1e-300, 1 - 1e-16]``, ``|z| <= 37.1``); a
+lognormal has ``mu + max(Z_MAX sigma, sigma^2 / 2) <= ln(max float) = 709.78`` with
+``Z_MAX = 14`` (every draw and the mean finite); Poisson ``lam <= 1e15`` and binomial
+``n <= 2**31 - 1`` (numpy refuses ``lam`` above about 9.2e18 and ``n`` above int64; scipy's
+binomial CDF, behind the quantile function, takes a C int ``n``; the Poisson quantile search
+does not converge near 1e18); beta shapes ``a, b`` and the PERT weight ``lamb`` at most
+``1e15`` (scipy's inverse incomplete beta, behind the quantile function, returns NaN for
+shapes near 1e300).
+
 :data:`DistributionSpec` is any one of them, chosen by the ``dist`` field. The
 parameterisations, and the functions that draw from, average and describe a spec, are in
 :mod:`scenario.config.distributions`, which re-exports every name defined here.
@@ -12,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -41,6 +57,12 @@ __all__ = [
 Confidence = Literal["high", "medium", "low", "none"]
 
 _Z95 = 1.6448536269514722  # standard normal 95th percentile
+BIG = 1e300  # largest magnitude of any distribution argument
+Z_MAX = 14.0  # above the largest |z| numpy's ziggurat normal sampler can return (13.71)
+_LOG_MAX = math.log(sys.float_info.max)  # 709.78: exp() of anything above overflows
+LAM_MAX = 1e15  # largest Poisson mean (draws stay exact float64 integers, ppf converges)
+N_MAX = 2**31 - 1  # largest binomial n (scipy's bdtr takes a C int)
+SHAPE_MAX = 1e15  # largest beta shape and PERT lamb (scipy's betaincinv is NaN near 1e300)
 
 
 class Provenance(BaseModel):
@@ -72,8 +94,19 @@ _Spec = Provenance
 
 
 def _finite(name: str, value: float) -> None:
-    if not math.isfinite(value):
-        raise ValueError(f"{name}: must be finite (got {value})")
+    if not (math.isfinite(value) and abs(value) <= BIG):
+        raise ValueError(f"{name}: must be finite, of magnitude at most {BIG:g} (got {value})")
+
+
+def _at_most(name: str, value: float, limit: float) -> None:
+    if not value <= limit:  # NaN fails too
+        raise ValueError(f"{name}: must be at most {limit:g} (got {value:g})")
+
+
+def _positive(name: str, scale: float) -> None:
+    _finite(name, scale)
+    if not scale > 0:
+        raise ValueError(f"{name}: must be a positive number (got {scale})")
 
 
 def _ordered(low: float, high: float) -> None:
@@ -125,6 +158,12 @@ class Triangular(_Spec):
     @model_validator(mode="after")
     def _check(self) -> Self:
         _mode_inside(self.low, self.mode, self.high)
+        width = self.high - self.low
+        if not math.isfinite(width * max(self.mode - self.low, self.high - self.mode)):
+            raise ValueError(
+                f"high: the range [{self.low:g}, {self.high:g}] is too wide for numpy's "
+                "triangular sampler ((high - low) x (mode - low) overflows)"
+            )
         return self
 
 
@@ -140,6 +179,7 @@ class Pert(_Spec):
     @model_validator(mode="after")
     def _check(self) -> Self:
         _mode_inside(self.low, self.mode, self.high)
+        _at_most("lamb", self.lamb, SHAPE_MAX)
         return self
 
 
@@ -153,8 +193,7 @@ class Normal(_Spec):
     @model_validator(mode="after")
     def _check(self) -> Self:
         _finite("mean", self.mean)
-        if not (math.isfinite(self.sd) and self.sd > 0):
-            raise ValueError(f"sd: must be a positive number (got {self.sd})")
+        _positive("sd", self.sd)
         return self
 
 
@@ -170,8 +209,7 @@ class TruncNormal(_Spec):
     @model_validator(mode="after")
     def _check(self) -> Self:
         _finite("mean", self.mean)
-        if not (math.isfinite(self.sd) and self.sd > 0):
-            raise ValueError(f"sd: must be a positive number (got {self.sd})")
+        _positive("sd", self.sd)
         lo = -math.inf if self.low is None else self.low
         hi = math.inf if self.high is None else self.high
         if not lo < hi:
@@ -206,15 +244,22 @@ class LogNormal(_Spec):
             if self.mu is None or self.sigma is None:
                 raise ValueError("sigma: mu and sigma go together (one is missing)")
             _finite("mu", self.mu)
-            if not (math.isfinite(self.sigma) and self.sigma > 0):
-                raise ValueError(f"sigma: must be a positive number (got {self.sigma})")
+            _positive("sigma", self.sigma)
+            name = "sigma"
         else:
             if self.p05 is None or self.p95 is None:
                 raise ValueError("p95: p05 and p95 go together (one is missing)")
-            if not 0 < self.p05 < self.p95 < math.inf:
+            if not 0 < self.p05 < self.p95 <= BIG:
                 raise ValueError(
-                    f"p95: need 0 < p05 < p95 < inf (got p05={self.p05}, p95={self.p95})"
+                    f"p95: need 0 < p05 < p95 <= {BIG:g} (got p05={self.p05}, p95={self.p95})"
                 )
+            name = "p95"
+        mu, sigma = self.log_params
+        if mu + max(Z_MAX * sigma, sigma * sigma / 2) > _LOG_MAX:
+            raise ValueError(
+                f"{name}: too large to sample: exp(mu + {Z_MAX:g} sigma) or the mean "
+                f"exp(mu + sigma^2/2) overflows (mu={mu:g}, sigma={sigma:g})"
+            )
         return self
 
     @property
@@ -237,6 +282,8 @@ class Beta(_Spec):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
+        _at_most("a", self.a, SHAPE_MAX)
+        _at_most("b", self.b, SHAPE_MAX)
         _ordered(self.low, self.high)
         return self
 
@@ -247,6 +294,11 @@ class Poisson(_Spec):
     dist: Literal["poisson"]
     lam: float = Field(ge=0, allow_inf_nan=False)
 
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        _at_most("lam", self.lam, LAM_MAX)
+        return self
+
 
 class Binomial(_Spec):
     """Binomial count of ``n`` trials with success probability ``p``."""
@@ -254,6 +306,12 @@ class Binomial(_Spec):
     dist: Literal["binomial"]
     n: int = Field(ge=0)
     p: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.n > N_MAX:
+            raise ValueError(f"n: must be at most {N_MAX} (2**31 - 1) (got {self.n:g})")
+        return self
 
 
 class Bernoulli(_Spec):
@@ -280,8 +338,10 @@ class Choice(_Spec):
                     f"weights: need one weight per value ({len(self.values)} values, "
                     f"got {len(self.weights)} weights)"
                 )
-            if any(not (math.isfinite(w) and w >= 0) for w in self.weights):
-                raise ValueError(f"weights: must be finite and >= 0 (got {self.weights})")
+            if any(not (math.isfinite(w) and 0 <= w <= BIG) for w in self.weights):
+                raise ValueError(
+                    f"weights: must be finite, >= 0 and at most {BIG:g} (got {self.weights})"
+                )
             if sum(self.weights) <= 0:
                 raise ValueError(f"weights: must not all be zero (got {self.weights})")
         return self

@@ -200,7 +200,7 @@ def mean(spec: Any) -> float:
             mu, sigma = spec.log_params
             return math.exp(mu + sigma * sigma / 2)
         case Beta():
-            return spec.low + (spec.high - spec.low) * spec.a / (spec.a + spec.b)
+            return spec.low + (spec.high - spec.low) * (spec.a / (spec.a + spec.b))
         case Poisson():
             return spec.lam
         case Binomial():

@@ -5,7 +5,10 @@ converted to plain Python while recording where every key and value came from
 (:mod:`scenario.config.yaml_io`). Any tag that could construct an object
 (``!!python/object``, ``!!binary``, custom ``!tags``) is rejected. ``extends: base.yaml``
 (or a list) is resolved relative to the file; mappings deep-merge (the extending file wins),
-lists and scalars replace, and a cycle is reported with its chain. Validation runs on the
+lists and scalars replace, and a cycle is reported with its chain. ``extends`` resolves
+symlinks first (a loop is an error), reads only regular ``.yaml``/``.yml`` files, and refuses
+an extended file with no scenario key at the top, without echoing its contents. Keys a
+``--set`` creates are located at the ``--set``. Validation runs on the
 merged result, and every problem is reported as
 ``FILE:LINE:COL: dotted.key: what is wrong (got VALUE)``.
 """
@@ -45,6 +48,7 @@ __all__ = [
 
 Path_ = KeyPath
 _DISTS = ", ".join(DISTRIBUTION_NAMES)
+_TOP_KEYS = frozenset({*ScenarioConfig.model_fields, "extends"})
 
 
 @dataclass(frozen=True)
@@ -87,10 +91,51 @@ def _merge(
                 base_locs[p] = loc
 
 
+def _extends_target(path: Path, parent: str, chain: tuple[Path, ...], line: int, col: int) -> Path:
+    """The resolved file ``extends: parent`` of ``path`` names, after every check that can be
+    made without reading it: symlinks resolve (no loop), it is a regular ``.yaml``/``.yml``
+    file (so ``/etc/shadow`` is never opened), and it is not already in the chain."""
+
+    def refuse(message: str) -> ConfigError:
+        return ConfigError(ConfigIssue(str(path), line, col, "extends", message))
+
+    try:
+        target = (path.parent / parent).resolve(strict=True)
+    except FileNotFoundError:
+        missing = (path.parent / parent).absolute()
+        raise refuse(f"file not found: {missing} (got {parent!r})") from None
+    except (OSError, RuntimeError) as exc:  # ELOOP: RuntimeError before Python 3.13
+        reason = "a symlink loop" if "loop" in str(exc).lower() else "cannot be resolved"
+        raise refuse(f"{reason} (got {parent!r})") from None
+    if target in chain or target == path:
+        cycle = " -> ".join(str(p) for p in (*chain, path, target))
+        raise refuse(f"cycle of extends: {cycle} (got {parent!r})")
+    if target.suffix.lower() not in {".yaml", ".yml"}:
+        raise refuse(f"must name a .yaml or .yml scenario file (got {parent!r})")
+    if not target.is_file():
+        raise refuse(f"not a regular file: {target} (got {parent!r})")
+    return target
+
+
+def _check_scenario_keys(path: Path, data: dict[str, Any], where: tuple[str, int, int]) -> None:
+    """Refuse an extended file none of whose top-level keys is a scenario key, without
+    echoing its contents (it may be any YAML file the user can read)."""
+    if data and not any(key in _TOP_KEYS for key in data):
+        raise ConfigError(
+            ConfigIssue(
+                *where,
+                "extends",
+                f"{path} is not a scenario file (none of its top-level keys is a scenario key)",
+            )
+        )
+
+
 def _load_tree(
-    path: Path, chain: tuple[Path, ...]
+    path: Path, chain: tuple[Path, ...], where: tuple[str, int, int] | None = None
 ) -> tuple[dict[str, Any], dict[Path_, Loc], list[str]]:
     data, locs = read_file(path)
+    if where is not None:
+        _check_scenario_keys(path, data, where)
     files = [str(path)]
     ext = data.pop("extends", None)
     ext_loc = locs.get(("extends",))
@@ -111,23 +156,10 @@ def _load_tree(
     merged: dict[str, Any] = {}
     merged_locs: dict[Path_, Loc] = {}
     for i, parent in enumerate(parents):
-        target = (path.parent / parent).resolve()
-        where = locs.get(("extends", i)) if isinstance(ext, list) else ext_loc
-        line, col = (where.vline, where.vcolumn) if where else (1, 1)
-        if target in chain or target == path:
-            cycle = " -> ".join(str(p) for p in (*chain, path, target))
-            raise ConfigError(
-                ConfigIssue(
-                    str(path), line, col, "extends", f"cycle of extends: {cycle} (got {parent!r})"
-                )
-            )
-        if not target.is_file():
-            raise ConfigError(
-                ConfigIssue(
-                    str(path), line, col, "extends", f"file not found: {target} (got {parent!r})"
-                )
-            )
-        pdata, plocs, pfiles = _load_tree(target, (*chain, path))
+        site = locs.get(("extends", i)) if isinstance(ext, list) else ext_loc
+        line, col = (site.vline, site.vcolumn) if site else (1, 1)
+        target = _extends_target(path, parent, chain, line, col)
+        pdata, plocs, pfiles = _load_tree(target, (*chain, path), (str(path), line, col))
         _merge(merged, merged_locs, pdata, plocs)
         files.extend(pfiles)
     own = {p: v for p, v in locs.items() if p[:1] != ("extends",)}
@@ -149,9 +181,13 @@ def load_document(path: str | os.PathLike[str]) -> Document:
         Malformed YAML, a forbidden tag, duplicate keys, an empty or non-mapping document, a
         missing file in ``extends`` or a cycle; every message is located.
     """
-    p = Path(path).resolve()
-    if not p.exists():
-        raise ConfigError(ConfigIssue(str(path), 0, 0, "", "file not found"))
+    try:
+        p = Path(path).resolve(strict=True)
+    except FileNotFoundError:
+        raise ConfigError(ConfigIssue(str(path), 0, 0, "", "file not found")) from None
+    except (OSError, RuntimeError) as exc:  # ELOOP: RuntimeError before Python 3.13
+        reason = "a symlink loop" if "loop" in str(exc).lower() else "cannot be resolved"
+        raise ConfigError(ConfigIssue(str(path), 0, 0, "", reason)) from None
     data, locs, files = _load_tree(p, ())
     return Document(data, SourceMap(locs, root=str(p), files=tuple(dict.fromkeys(files))))
 
@@ -172,8 +208,20 @@ def parse_override(text: str) -> tuple[tuple[str, ...], Any, str]:
         raise ConfigError(
             ConfigIssue(label, 1, len(key) + 2, key, f"missing value (got {text!r})")
         )
-    value, _ = parse_text(raw, label, what="override")
+    try:
+        value, _ = parse_text(raw, label, what="override")
+    except ConfigError as exc:  # positions within the value: shift them past "key="
+        shift = len(text) - len(raw)
+        raise ConfigError([_shifted(i, key, shift) for i in exc.issues]) from None
     return parts, value, label
+
+
+def _shifted(issue: ConfigIssue, key: str, shift: int) -> ConfigIssue:
+    """An issue inside an override's value, moved to its place in ``key=value``."""
+    col = issue.column + shift if issue.line == 1 else issue.column
+    sub = issue.key
+    full = key if not sub else f"{key}{sub}" if sub.startswith("[") else f"{key}.{sub}"
+    return ConfigIssue(issue.file, issue.line, col, full, issue.message)
 
 
 def apply_overrides(doc: Document, overrides: Iterable[str]) -> Document:
@@ -191,6 +239,9 @@ def apply_overrides(doc: Document, overrides: Iterable[str]) -> Document:
         for part in reversed(parts):
             top = {part: top}
         top_locs: dict[Path_, Loc] = {parts: Loc(label, 1, 1, 1, vcol)}
+        for n in range(1, len(parts)):  # keys the override creates are located at it
+            if not _value_at(data, parts[:n])[0]:
+                top_locs[parts[:n]] = Loc(label, 1, 1, 1, 1)
         for sub in _paths(value, parts):
             top_locs[sub] = Loc(label, 1, vcol, 1, vcol)
         _merge(data, locs, top, top_locs)

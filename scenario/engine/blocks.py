@@ -8,10 +8,16 @@ of it on the block's posterior stream (:mod:`scenario.config.posterior`), and a 
 with a column (and no design column) takes that row's value; every other parameter is
 sampled from its own stream, and the correlated ones are then reordered by the
 Iman–Conover method on the block's correlation stream (:mod:`scenario.config.correlations`).
-:func:`run_block` calls the model once for the whole block; if that call raises, it re-runs
-the block one replication at a time, and the replications that still raise, or return a
-non-finite outcome, become failures (index and message) with NaN outcomes. A model that
-breaks the protocol (wrong output type or shapes, undeclared outcomes) raises
+:func:`run_block` calls the model once for the whole block; if that call raises, it isolates
+the failures by re-running the block in :data:`SPLIT` = 4 sub-blocks, and each sub-block
+that raises in 4 smaller ones, down to single replications. A replication that raises alone,
+or returns a non-finite outcome, becomes a failure (index and message) with NaN outcomes.
+With ``f`` failing replications in a block of ``B`` this takes at most about
+``4 f log_4 B`` model calls instead of ``B``. Sub-block ``lo .. hi-1`` of block ``b`` draws
+from its own model streams: ``spawn_key=(b, 1, h(stream), 1 + lo)`` for a single replication
+(the convention of :mod:`scenario.engine.rng`) and ``(b, 1, h(stream), 1 + lo, 1 + hi)`` for
+a longer span, so the result is a pure function of the seed, whatever the worker count. A
+model that breaks the protocol (wrong output type or shapes, undeclared outcomes) raises
 :class:`~scenario.errors.ModelError`.
 
 :func:`run_task` runs a few blocks in one executor task; it and :class:`Plan` are pickled
@@ -20,9 +26,10 @@ to worker processes. :func:`scenario.engine.runner.run` plans the blocks and col
 
 from __future__ import annotations
 
+import itertools
 import os
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +39,14 @@ from scenario.config.correlations import RankCorrelation, iman_conover
 from scenario.config.distributions import sample
 from scenario.config.posterior import Posterior, draw_rows
 from scenario.config.schema import ScenarioConfig
-from scenario.engine.rng import correlation_rng, model_rng, parameter_rng, posterior_rng
+from scenario.engine.rng import (
+    MODEL_BRANCH,
+    correlation_rng,
+    model_rng,
+    parameter_rng,
+    posterior_rng,
+    stable_hash,
+)
 from scenario.errors import ModelError
 from scenario.models.protocol import Block, BlockOutput, Model
 from scenario.results import Failure
@@ -155,46 +169,15 @@ def run_block(plan: Plan, b: int) -> BlockResult:
     H = plan.config.horizon_days
     failures: list[Failure] = []
     try:
-        out = model.simulate(
-            Block(
-                config=plan.config,
-                inputs=inputs,
-                rngs={s: model_rng(plan.seed, b, s) for s in model.streams},
-                n=size,
-                first_index=start,
-                keep_series=keep,
-            )
-        )
-        outcomes, series = _check_output(model, out, size, keep, H)
+        outcomes, series = _simulate(plan, b, inputs, 0, size, keep, _block_rngs)
     except ModelError:
         raise
     except Exception:
         outcomes = {k: np.full(size, np.nan) for k in names}
         series = {s.name: np.full((keep, H), np.nan, dtype=np.float32) for s in model.series}
-        for i in range(size):
-            one = {k: v[i : i + 1] for k, v in inputs.items()}
-            try:
-                o1 = model.simulate(
-                    Block(
-                        config=plan.config,
-                        inputs=one,
-                        rngs={s: model_rng(plan.seed, b, s, i) for s in model.streams},
-                        n=1,
-                        first_index=start + i,
-                        keep_series=1 if i < keep else 0,
-                    )
-                )
-                oc, se = _check_output(model, o1, 1, 1 if i < keep else 0, H)
-            except ModelError:
-                raise
-            except Exception as exc:
-                failures.append(_failure(start + i, exc))
-                continue
-            for k in names:
-                outcomes[k][i] = oc[k][0]
-            for k, arr in se.items():
-                if i < keep and k in series:
-                    series[k][i] = arr[0]
+        run = _SubBlocks(plan, b, inputs, keep, outcomes, series, failures)
+        for lo, hi in _split(0, size):
+            run.isolate(lo, hi)
     # Non-finite outcomes are failures too.
     bad = np.zeros(size, dtype=bool)
     for k in names:
@@ -216,6 +199,90 @@ def run_block(plan: Plan, b: int) -> BlockResult:
             outcomes[k][i] = np.nan
     failures.sort(key=lambda f: f.index)
     return BlockResult(b, start, size, inputs, outcomes, series, failures)
+
+
+SPLIT = 4
+"""Sub-blocks a failed (sub-)block is split into while isolating its failures."""
+
+RngFactory = Callable[[int, int, str, int, int], np.random.Generator]
+
+
+def _block_rngs(seed: int, b: int, stream: str, lo: int, hi: int) -> np.random.Generator:
+    return model_rng(seed, b, stream)
+
+
+def _span_rngs(seed: int, b: int, stream: str, lo: int, hi: int) -> np.random.Generator:
+    """Stream of sub-block ``lo .. hi-1`` of failed block ``b``: a replication alone keeps
+    the convention's ``(b, 1, h(stream), 1 + lo)``; a longer span adds ``1 + hi``."""
+    if hi - lo == 1:
+        return model_rng(seed, b, stream, lo)
+    key = (b, MODEL_BRANCH, stable_hash(stream), 1 + lo, 1 + hi)
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=key)))
+
+
+def _split(lo: int, hi: int) -> list[tuple[int, int]]:
+    """``lo .. hi-1`` cut into at most :data:`SPLIT` near-equal non-empty spans."""
+    edges = sorted({lo + (hi - lo) * j // SPLIT for j in range(SPLIT + 1)})
+    return list(itertools.pairwise(edges))
+
+
+def _simulate(
+    plan: Plan,
+    b: int,
+    inputs: dict[str, np.ndarray],
+    lo: int,
+    hi: int,
+    keep: int,
+    rngs: RngFactory,
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Call the model on replications ``lo .. hi-1`` of block ``b`` and check its output."""
+    model = plan.model
+    sub_keep = max(0, min(hi, keep) - lo)
+    whole = lo == 0 and hi == min(plan.block_size, plan.n - b * plan.block_size)
+    out = model.simulate(
+        Block(
+            config=plan.config,
+            inputs=inputs if whole else {k: v[lo:hi] for k, v in inputs.items()},
+            rngs={s: rngs(plan.seed, b, s, lo, hi) for s in model.streams},
+            n=hi - lo,
+            first_index=b * plan.block_size + lo,
+            keep_series=sub_keep,
+        )
+    )
+    return _check_output(model, out, hi - lo, sub_keep, plan.config.horizon_days)
+
+
+@dataclass
+class _SubBlocks:
+    """Isolating the failures of a failed block by re-running it in sub-blocks."""
+
+    plan: Plan
+    b: int
+    inputs: dict[str, np.ndarray]
+    keep: int
+    outcomes: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    failures: list[Failure]
+
+    def isolate(self, lo: int, hi: int) -> None:
+        """Run ``lo .. hi-1``; if that raises, split it and recurse; a replication that
+        raises alone is a failure."""
+        try:
+            oc, se = _simulate(self.plan, self.b, self.inputs, lo, hi, self.keep, _span_rngs)
+        except ModelError:
+            raise
+        except Exception as exc:
+            if hi - lo == 1:
+                self.failures.append(_failure(self.b * self.plan.block_size + lo, exc))
+                return
+            for sub_lo, sub_hi in _split(lo, hi):
+                self.isolate(sub_lo, sub_hi)
+            return
+        for k, arr in oc.items():
+            self.outcomes[k][lo:hi] = arr
+        for k, arr in se.items():
+            if k in self.series:
+                self.series[k][lo : lo + arr.shape[0]] = arr
 
 
 def _failure(index: int, exc: BaseException) -> Failure:

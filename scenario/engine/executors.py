@@ -17,20 +17,29 @@ days). :class:`ProgressTracker` turns these reports into the run's ``progress(do
           (i_0 - s_b + \mathrm{done})\bigr)
 
 with :math:`s_b, n_b` the start and size of block :math:`b` and :math:`i_0` a report's
-``first_index``. Each term only grows (a block re-run replication by replication after a
-failure cannot lower it), so ``done`` is monotone, and it equals ``total`` when every block
+``first_index``. Each term only grows (a block re-run in sub-blocks after a failure
+cannot lower it), so ``done`` is monotone, and it equals ``total`` when every block
 is finished. Reports inside a block are passed on at most once per :data:`PROGRESS_INTERVAL`
 seconds; a finished block is always passed on. In the process pool, workers send their
 reports through a queue given to them when the pool starts (:func:`make_executor`), and the
 engine drains it while it waits for tasks; a caller's own executor gets progress per task
 only. The hook never touches a random stream, so results do not depend on it.
+
+**Stopping.** While the engine runs its own pool, :func:`stop_pool_on_signals` turns SIGTERM
+and SIGINT into terminating the workers and unwinding the run (a second signal exits at
+once). Workers ignore SIGINT (the terminal sends Ctrl-C to the whole process group; the
+main process decides) and exit by themselves within :data:`PARENT_POLL` seconds when the
+main process dies, even by ``kill -9``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import queue as queue_module
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -47,6 +56,8 @@ __all__ = [
     "make_executor",
     "progress_hook",
     "reporting_task",
+    "stop_pool_on_signals",
+    "terminate_workers",
 ]
 
 BlockHook = Callable[[int, int, float], None]
@@ -55,6 +66,9 @@ that the current ``simulate`` call runs are finished (fractions allowed)."""
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two reports from inside a block (finished blocks are always reported)."""
+
+PARENT_POLL = 0.5
+"""Seconds between a worker's checks that the main process is still alive."""
 
 _HOOK: ContextVar[BlockHook | None] = ContextVar("scenario_block_hook", default=None)
 
@@ -194,10 +208,71 @@ class _QueueHook:
             self.queue.put((first_index, n, float(done)))
 
 
-def _init_worker(q: Any, interval: float) -> None:
-    """Pool initializer: every block this worker runs reports to ``q``."""
-    q.cancel_join_thread()  # a worker never waits at exit for reports nobody reads
-    _HOOK.set(_QueueHook(q, interval))
+def _init_worker(q: Any, interval: float, parent: int) -> None:
+    """Pool initializer: every block this worker runs reports to ``q`` (if any); Ctrl-C is
+    left to the main process (:func:`stop_pool_on_signals`), and the worker exits when the
+    main process ``parent`` is gone (even after ``kill -9``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if q is not None:
+        q.cancel_join_thread()  # a worker never waits at exit for reports nobody reads
+        _HOOK.set(_QueueHook(q, interval))
+
+
+def _watch_parent(parent: int) -> None:
+    """Exit this worker as soon as its parent process has died (it is re-parented)."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL)
+    os._exit(1)
+
+
+def terminate_workers(pool: Executor, timeout: float = 2.0) -> None:
+    """Terminate the worker processes of a :class:`ProcessPoolExecutor` (SIGTERM, then
+    SIGKILL after ``timeout`` seconds); the pool then counts as broken, and its owner's
+    ``shutdown`` returns at once. Takes no lock of the pool, so a signal handler may call
+    it whatever the main thread was doing."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.terminate()
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(1.0)
+
+
+@contextlib.contextmanager
+def stop_pool_on_signals(pool: Executor) -> Iterator[None]:
+    """While the engine uses its own ``pool``, SIGTERM and SIGINT terminate the workers.
+
+    The first signal terminates the workers and raises ``KeyboardInterrupt`` (SIGINT) or
+    ``SystemExit(128 + signum)`` (SIGTERM) in the main thread, so the run unwinds and exits
+    leaving no process behind; a second signal exits at once (``os._exit``). Outside the
+    main thread (where Python cannot install handlers) nothing is installed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        received.append(signum)
+        if len(received) > 1:
+            os._exit(128 + signum)
+        terminate_workers(pool)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise SystemExit(128 + signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)
 
 
 def reporting_task(plan: Plan, blocks: Sequence[int]) -> list[BlockResult]:
@@ -236,11 +311,13 @@ def make_executor(
     if workers < 2:
         raise ValueError(f"workers must be >= 2 for a process pool (got {workers})")
     context = multiprocessing.get_context("spawn")
-    if progress_queue is None:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(progress_queue, PROGRESS_INTERVAL if interval is None else interval),
+        initargs=(
+            progress_queue,
+            PROGRESS_INTERVAL if interval is None else interval,
+            os.getpid(),
+        ),
     )

@@ -2,9 +2,10 @@
 
 :func:`build_manifest` takes plain data (the config, the outcome and series metadata as
 dicts, the model's name, run settings, notes) and returns a JSON-ready dict: format version,
-scenario and model name, replications, seed, block size, workers, failures, notes, start and
-finish times, :func:`config_hash`, the files the config came from, package versions, the
-outcome and series metadata, the assumptions register and the resolved config.
+scenario and model name, replications, seed, block size, executor and workers, failures,
+notes, start and finish times, :func:`config_hash`, the files the config came from, package
+versions, the outcome and series metadata, the assumptions register and the resolved config
+*as run* (``run.replications`` and ``run.seed`` are those used, whatever overrode them).
 
 Package versions are looked up once per process (``importlib.metadata`` scans the
 installed distributions on every call, which cost about 7.5 ms per run).
@@ -23,9 +24,15 @@ from typing import Any
 
 from scenario.config.distributions import describe, is_assumption
 from scenario.config.schema import ScenarioConfig
-from scenario.results import FORMAT_VERSION
+from scenario.results import FORMAT_VERSION, as_run
 
-__all__ = ["VERSIONED_PACKAGES", "build_manifest", "config_hash", "package_versions"]
+__all__ = [
+    "VERSIONED_PACKAGES",
+    "build_manifest",
+    "config_hash",
+    "describe_executor",
+    "package_versions",
+]
 
 VERSIONED_PACKAGES: tuple[str, ...] = (
     "scenario",
@@ -80,6 +87,39 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def describe_executor(executor: Any, workers: int) -> tuple[str, int]:
+    """What ran a run's blocks and with how many workers, for the manifest.
+
+    Parameters
+    ----------
+    executor : concurrent.futures.Executor or None
+        A caller's executor (``None``: the run's own pool, or serial).
+    workers : int
+        The ``workers`` the run was given.
+
+    Returns
+    -------
+    tuple of (str, int)
+        ``("serial", 1)``, ``("processes", workers)``, or for an executor its kind
+        (``"dask"`` for a dask client's executor, else the class name) and its workers
+        (a dask cluster's worker threads, else ``_max_workers`` where the executor has one;
+        0 when unknown).
+    """
+    if executor is None:
+        return ("serial", 1) if workers <= 1 else ("processes", workers)
+    kind = type(executor).__name__
+    client = getattr(executor, "_client", None)
+    if client is not None and type(executor).__module__.startswith("distributed"):
+        try:
+            info = client.scheduler_info()["workers"]
+            count = sum(int(w.get("nthreads", 1)) for w in info.values())
+        except Exception:  # a dask client that cannot answer: record it as unknown
+            count = 0
+        return "dask", count
+    count = getattr(executor, "_max_workers", 0)
+    return kind, count if isinstance(count, int) else 0
+
+
 def build_manifest(
     config: ScenarioConfig,
     *,
@@ -93,6 +133,7 @@ def build_manifest(
     finished: dt.datetime,
     n_failures: int,
     notes: Sequence[str] = (),
+    executor: str | None = None,
 ) -> dict[str, Any]:
     """The manifest stored beside results: everything needed to reproduce them.
 
@@ -111,19 +152,22 @@ def build_manifest(
     seed : int
         Root seed.
     workers : int
-        Worker processes used (results do not depend on it).
+        Workers used (results do not depend on it; :func:`describe_executor`).
     started, finished : datetime
         When the run started and finished (timezone-aware).
     n_failures : int
         Replications that failed.
     notes : sequence of str
         Remarks about the run for the reader (for example ignored parameters); default none.
+    executor : str, optional
+        What ran the blocks; default ``"serial"`` for one worker, else ``"processes"``.
 
     Returns
     -------
     dict
         JSON-ready; :meth:`scenario.results.Results.save` writes it as ``manifest.json``.
     """
+    config = as_run(config, n, seed)  # the config as run: its replications and seed
     smap = config.locations
     files = list(smap.files) if smap is not None else []
     return {
@@ -133,6 +177,7 @@ def build_manifest(
         "replications": n,
         "seed": seed,
         "block_size": config.run.block_size,
+        "executor": executor or ("serial" if workers == 1 else "processes"),
         "workers": workers,
         "failures": n_failures,
         "notes": [str(note) for note in notes],

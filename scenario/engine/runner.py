@@ -3,9 +3,11 @@
 ``run(config)`` samples every uncertain parameter and runs the model in fixed-size blocks.
 Block ``b`` covers replications ``b*B .. min((b+1)*B, n)-1`` and draws only from its own
 streams (:mod:`scenario.engine.rng`), so results are identical for any worker count. A block
-whose model call raises is re-run one replication at a time; the replications that still
-raise, or return a non-finite outcome, are recorded as failures (index and message) and
-their outcomes are NaN. The run always finishes and reports how many failed.
+whose model call raises is re-run in ever smaller sub-blocks (four at a time, each on
+streams of its own, :mod:`scenario.engine.blocks`) down to the single replications that
+raise; those, and replications that return a non-finite outcome, are recorded as failures
+(index and message) and their outcomes are NaN. The run always finishes and reports how
+many failed.
 
 With ``design`` (:mod:`scenario.engine.design`), the design's columns replace the sampled
 values of their parameters, row ``i`` in replication ``i``; every other parameter and every
@@ -34,6 +36,7 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
@@ -47,8 +50,9 @@ from scenario.engine.executors import (
     installed_hook,
     make_executor,
     reporting_task,
+    stop_pool_on_signals,
 )
-from scenario.engine.manifest import build_manifest
+from scenario.engine.manifest import build_manifest, describe_executor
 from scenario.engine.planning import estimate_memory, prepare
 from scenario.engine.precision import execute_to_precision
 from scenario.errors import ConfigError, ConfigIssue, EngineError
@@ -72,6 +76,17 @@ def resolve_model(config: ScenarioConfig, model: Model | None = None) -> Model:
     ConfigError
         ``submodels`` names an unknown submodel, or the model is not a composition.
     """
+    if model is None and config.model not in default_registry():
+        names = default_registry().names()
+        close = difflib.get_close_matches(config.model, names, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise ConfigError(
+            issue_at(
+                config,
+                ("model",),
+                f"unknown model; {hint}registered: {', '.join(names)} (got {config.model!r})",
+            )
+        )
     mdl = model if model is not None else default_registry().get(config.model)
     if config.submodels is None:
         return mdl
@@ -198,35 +213,37 @@ def _execute(
     )
     interval = None if tracker is None else tracker.interval
     pool = make_executor(workers, queue, interval) if own_pool else executor
-    try:
-        if targets:
-            with installed_hook(tracker.partial if tracker and pool is None else None):
-                return execute_to_precision(
-                    plan,
-                    targets,
-                    workers=workers,
-                    executor=executor,
-                    pool=pool,
-                    progress=None if tracker is None else tracker.floor,
-                )
-        acc = Collected.empty(plan)
-        if pool is None:
-            _run_serial(plan, acc, tracker)
-        else:
-            tasks = 4 * (workers if executor is None else max(os.cpu_count() or 1, 1))
-            _run_pool(plan, acc, pool, tasks, tracker, queue)
-    except BrokenProcessPool as exc:
-        raise EngineError(
-            f"a worker process died during the run ({exc}); nothing was returned. Worker "
-            "processes are spawned: a script that runs with workers > 1 must do so under "
-            '`if __name__ == "__main__":`. Re-run with workers=1 to see the model\'s own '
-            "error."
-        ) from None
-    finally:
-        if own_pool and pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        if queue is not None:
-            queue.close()
+    stopper = stop_pool_on_signals(pool) if own_pool and pool is not None else nullcontext()
+    with stopper:
+        try:
+            if targets:
+                with installed_hook(tracker.partial if tracker and pool is None else None):
+                    return execute_to_precision(
+                        plan,
+                        targets,
+                        workers=workers,
+                        executor=executor,
+                        pool=pool,
+                        progress=None if tracker is None else tracker.floor,
+                    )
+            acc = Collected.empty(plan)
+            if pool is None:
+                _run_serial(plan, acc, tracker)
+            else:
+                tasks = 4 * (workers if executor is None else max(os.cpu_count() or 1, 1))
+                _run_pool(plan, acc, pool, tasks, tracker, queue)
+        except BrokenProcessPool as exc:
+            raise EngineError(
+                f"a worker process died during the run ({exc}); nothing was returned. Worker "
+                "processes are spawned: a script that runs with workers > 1 must do so under "
+                '`if __name__ == "__main__":`. Re-run with workers=1 to see the model\'s own '
+                "error."
+            ) from None
+        finally:
+            if own_pool and pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if queue is not None:
+                queue.close()
     acc.failures.sort(key=lambda f: f.index)
     return plan, acc, None
 
@@ -281,6 +298,7 @@ def _assemble(
     finished: dt.datetime,
     report: dict[str, dict[str, Any]] | None = None,
     cap: int | None = None,
+    executor: str | None = None,
 ) -> Results:
     """The :class:`Results` of a finished run, with its manifest (plus the design's
     columns and, for a precision run, the targets' report and the cap)."""
@@ -308,6 +326,7 @@ def _assemble(
         finished=finished,
         n_failures=len(acc.failures),
         notes=notes,
+        executor=executor,
     )
     manifest["design_columns"] = sorted(plan.design)
     manifest["posterior"] = (
@@ -340,10 +359,12 @@ def _run_plan(
     started = dt.datetime.now(dt.UTC)
     used, acc, report = _execute(plan, workers, executor, progress, targets)
     finished = dt.datetime.now(dt.UTC)
+    kind, used_workers = describe_executor(executor, workers)
     return _assemble(
         used,
         acc,
-        workers=workers,
+        workers=used_workers,
+        executor=kind,
         notes=notes,
         started=started,
         finished=finished,
