@@ -6,7 +6,9 @@ Replications are split into blocks of fixed size. Block ``b`` owns
 * ``spawn_key=(b, 0, h(name))`` for uncertain parameter ``name`` (one stream each),
 * ``spawn_key=(b, 1, h(stream))`` for each model stream,
 * ``spawn_key=(b, 1, h(stream), 1 + i)`` when replication ``i`` of a failed block is re-run
-  alone,
+  alone, and ``(b, 1, h(stream), 1 + lo, 1 + hi)`` when replications ``lo .. hi-1`` are
+  re-run together as a sub-block while the failures are isolated
+  (:func:`scenario.engine.blocks.run_block`),
 * ``spawn_key=(b, 2, 0)`` for the shuffles that impose rank correlations between parameters
   (Iman–Conover, :mod:`scenario.config.correlations`): one stream per block, used only when
   the scenario declares ``correlations``. The parameters' own streams are untouched, so a
