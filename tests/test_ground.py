@@ -339,3 +339,14 @@ def test_escalation_to_level_3_brings_a_larger_earlier_second_wave() -> None:
         _ground_fed({ESCALATION_LEVEL: level}, neutral)["nk_casualties"],
         _ground_fed({}, neutral)["nk_casualties"],
     )
+
+
+def test_north_koreans_mostly_leave_the_fight_when_ukraine_leaves_the_sector() -> None:
+    """After the exit only nk_post_exit_engagement of the NK troops stay engaged: with 0,
+    NK casualties stop growing once the grouping has left; with 1 they keep growing."""
+    same = [GROUND_ONLY, _fixed("post_exit_intensity", 1.0)]
+    out = _ground_fed({}, [*same, _fixed("nk_post_exit_engagement", 0.0)])
+    stay = _ground_fed({}, [*same, _fixed("nk_post_exit_engagement", 1.0)])
+    left = (out["ua_expelled"] == 1) & (out["ua_exit_day"] < 150)
+    assert left.sum() > 50
+    assert _paired_up(out["nk_casualties"][left], stay["nk_casualties"][left])
