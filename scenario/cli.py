@@ -12,6 +12,7 @@ import functools
 import io
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -484,5 +485,41 @@ _register_commands()
 
 
 def main() -> None:
-    """Entry point of the ``scenario`` console script."""
-    app()
+    """Entry point of the ``scenario`` console script.
+
+    SIGINT (Ctrl-C) and SIGTERM print one ``interrupted`` line and unwind the command (no
+    results are saved half-way: saving is atomic), exiting with 128 + the signal number; a
+    second signal exits at once, even if a model ignores the first.
+    """
+    with _interruptible():
+        app()
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """Install the CLI's SIGINT and SIGTERM handlers for the duration of the command."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def handler(signum: int, frame: Any) -> None:
+        received.append(signum)
+        name = signal.Signals(signum).name
+        if len(received) > 1:
+            os.write(2, f"scenario: {name} again: exiting now\n".encode())
+            os._exit(128 + signum)
+        line = f"scenario: interrupted by {name}; stopping (send it again to exit at once)\n"
+        os.write(2, line.encode())
+        raise SystemExit(128 + signum)
+
+    old = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, previous in old.items():
+            signal.signal(sig, previous)

@@ -186,3 +186,124 @@ def test_a_signal_to_a_run_with_workers_leaves_no_process_behind(sig: signal.Sig
     left = sorted(p for p in kids if _alive(p))
     print(f"{sig.name}: main exited in {stopped:.2f} s; children left: {left}")
     assert not left
+
+
+# --- A hung model: the first signal stops the run, a second one exits at once ---------------
+
+_HANG_SCRIPT = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from _toys import Toy
+import scenario
+
+
+class Hang(Toy):
+    name = "toy"
+
+    def simulate(self, block):
+        open({flag!r}, "w").close()
+        while True:  # hangs; a stubborn model also swallows the first signal
+            try:
+                time.sleep(0.02)
+            except BaseException:
+                if not {stubborn!r}:
+                    raise
+
+
+if __name__ == "__main__":
+    scenario.register_model(Hang(), replace=True)
+    from scenario.cli import main
+
+    sys.argv = ["scenario", "run", {config!r}, "-n", "400", "--workers", {workers!r}]
+    main()
+"""
+
+_TOY_YAML = """\
+name: hang
+model: toy
+horizon_days: 5
+run: {replications: 400, block_size: 100, seed: 1}
+parameters:
+  toy:
+    a: {dist: uniform, low: 0, high: 1, source: test, as_of: 2024-11-01, confidence: low}
+    b: {dist: normal, mean: 2, sd: 1, source: test, as_of: 2024-11-01, confidence: low}
+"""
+
+
+def _start_hung_run(tmp_path: Path, *, stubborn: bool, workers: int) -> tuple[Any, Path]:
+    flag = tmp_path / "started"
+    config = tmp_path / "hang.yaml"
+    config.write_text(_TOY_YAML)
+    script = tmp_path / "hang.py"
+    tests = str(ROOT / "tests")
+    script.write_text(
+        _HANG_SCRIPT.format(
+            tests=tests,
+            flag=str(flag),
+            stubborn=stubborn,
+            config=str(config),
+            workers=str(workers),
+        )
+    )
+    proc = subprocess.Popen(
+        [sys.executable, str(script)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{tests}"},
+    )
+    deadline = time.monotonic() + 60
+    while not flag.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return proc, flag
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize(
+    ("sig", "workers", "code"),
+    [(signal.SIGINT, 1, 130), (signal.SIGTERM, 1, 143), (signal.SIGINT, 2, 130)],
+)
+def test_a_signal_stops_a_hung_model_with_one_line(
+    tmp_path: Path, sig: signal.Signals, workers: int, code: int
+) -> None:
+    proc, flag = _start_hung_run(tmp_path, stubborn=False, workers=workers)
+    try:
+        assert flag.exists(), proc.communicate(timeout=5)
+        kids = _descendants(proc.pid)
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == code, err
+    assert "Traceback" not in err, err
+    assert f"interrupted by {sig.name}" in err, err
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in kids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in kids if _alive(p)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_a_second_ctrl_c_exits_at_once_when_the_model_swallows_the_first(
+    tmp_path: Path,
+) -> None:
+    proc, flag = _start_hung_run(tmp_path, stubborn=True, workers=1)
+    try:
+        assert flag.exists(), proc.communicate(timeout=5)
+        proc.send_signal(signal.SIGINT)
+        time.sleep(1.0)
+        assert proc.poll() is None  # the model swallowed the first signal: still running
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert "SIGINT again: exiting now" in err, err
+    assert "Traceback" not in err, err

@@ -248,10 +248,12 @@ def terminate_workers(pool: Executor, timeout: float = 2.0) -> None:
 def stop_pool_on_signals(pool: Executor) -> Iterator[None]:
     """While the engine uses its own ``pool``, SIGTERM and SIGINT terminate the workers.
 
-    The first signal terminates the workers and raises ``KeyboardInterrupt`` (SIGINT) or
-    ``SystemExit(128 + signum)`` (SIGTERM) in the main thread, so the run unwinds and exits
-    leaving no process behind; a second signal exits at once (``os._exit``). Outside the
-    main thread (where Python cannot install handlers) nothing is installed.
+    The first signal terminates the workers, then calls the handler that was installed
+    before (the CLI's prints one line and raises ``SystemExit``), else raises
+    ``KeyboardInterrupt`` (SIGINT) or ``SystemExit(128 + signum)`` (SIGTERM) in the main
+    thread, so the run unwinds and exits leaving no process behind; a second signal exits at
+    once (``os._exit``). Outside the main thread (where Python cannot install handlers)
+    nothing is installed.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -263,6 +265,9 @@ def stop_pool_on_signals(pool: Executor) -> Iterator[None]:
         if len(received) > 1:
             os._exit(128 + signum)
         terminate_workers(pool)
+        previous = old.get(signum)
+        if callable(previous) and previous is not signal.default_int_handler:
+            previous(signum, frame)  # e.g. the CLI's: one line, then it unwinds
         if signum == signal.SIGINT:
             raise KeyboardInterrupt
         raise SystemExit(128 + signum)
