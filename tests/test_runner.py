@@ -205,3 +205,67 @@ def test_the_manifest_records_the_executor_and_its_workers() -> None:
     assert res.manifest["workers"] == 3 and "ThreadPool" in str(res.manifest["executor"])
     serial = scenario.run(cfg, replications=100, seed=1)
     assert serial.manifest["workers"] == 1 and serial.manifest["executor"] == "serial"
+
+
+# --- The declared domain of a parameter is checked before the run ---------------------------
+
+BASE = Path(__file__).resolve().parents[1] / "configs" / "baseline.yaml"
+
+
+def _check(*sets: str) -> None:
+    cfg = scenario.load_config(BASE, overrides=sets)
+    check_config(cfg, scenario.engine.runner.resolve_model(cfg))
+
+
+@pytest.mark.parametrize(
+    ("override", "where", "message"),
+    [
+        (
+            "parameters.air_defence.p_detect.high=1.5",
+            "parameters.air_defence.p_detect.high",
+            "must lie in [0, 1], but this triangular distribution reaches [0.85, 1.5]",
+        ),
+        (
+            "parameters.ground.ua_troops_initial.low=-10",
+            "parameters.ground.ua_troops_initial.low",
+            "values in troops must lie in [0, inf]",
+        ),
+        (
+            "parameters.air_defence.ua_looks.value=0",
+            "parameters.air_defence.ua_looks.value",
+            "must lie in [1, inf]",
+        ),
+        (
+            "parameters.air_defence.ua_looks.value=1.5",
+            "parameters.air_defence.ua_looks.value",
+            "must be a whole number (got fixed(1.5))",
+        ),
+    ],
+)
+def test_a_distribution_outside_the_parameters_domain_is_a_located_error(
+    override: str, where: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        _check(override)
+    text = str(info.value)
+    assert text.startswith(f"<--set {override}>:1:"), text
+    assert f": {where}: " in text and message in text, text
+
+
+def test_a_fixed_parameter_refuses_a_distribution() -> None:
+    sets = (
+        "parameters.air_defence.ua_salvo={dist: uniform, low: 1, high: 2, source: test, "
+        "as_of: 2024-11-01, confidence: low}"
+    )
+    with pytest.raises(ConfigError, match="must be the same in every replication"):
+        _check(sets)
+
+
+def test_an_unlisted_unit_is_unbounded_and_a_negative_day_is_fine() -> None:
+    _check("parameters.air_ops.training_start_day.low=-400")  # unit "day": an index
+    info = scenario.ParameterInfo(group="g", name="x", unit="-", meaning="m")
+    assert info.bounds == (-np.inf, np.inf)
+    assert scenario.ParameterInfo(group="g", name="x", unit="fraction", meaning="m").bounds == (
+        0.0,
+        1.0,
+    )

@@ -265,7 +265,7 @@ def stop_pool_on_signals(pool: Executor) -> Iterator[None]:
         if len(received) > 1:
             os._exit(128 + signum)
         terminate_workers(pool)
-        previous = old.get(signum)
+        previous = old.get(signal.Signals(signum))
         if callable(previous) and previous is not signal.default_int_handler:
             previous(signum, frame)  # e.g. the CLI's: one line, then it unwinds
         if signum == signal.SIGINT:

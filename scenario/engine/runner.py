@@ -56,7 +56,7 @@ from scenario.engine.manifest import build_manifest, describe_executor
 from scenario.engine.planning import estimate_memory, prepare
 from scenario.engine.precision import execute_to_precision
 from scenario.errors import ConfigError, ConfigIssue, EngineError
-from scenario.models.protocol import Model
+from scenario.models.protocol import Model, ParameterInfo
 from scenario.models.registry import default_registry
 from scenario.results import OutcomeMeta, Results
 
@@ -171,6 +171,10 @@ def check_config(config: ScenarioConfig, model: Model) -> list[str]:
                     value=False,
                 )
             )
+    for key, info in declared.items():
+        problem = _domain_issue(info, given[key]) if key in given else None
+        if problem is not None:
+            issues.append(_domain_issue_at(config, info, given[key], problem))
     model_issues = getattr(model, "config_issues", None)
     if model_issues is not None:
         for path, message in model_issues(config):
@@ -186,6 +190,40 @@ def check_config(config: ScenarioConfig, model: Model) -> list[str]:
             f"ignored (groups: {', '.join(groups)})"
         )
     return notes
+
+
+def _domain_issue(info: ParameterInfo, spec: Any) -> str | None:
+    """Why ``spec`` cannot feed parameter ``info`` (its support leaves ``info.bounds``, it is
+    not fixed or not whole where ``info`` says so), or ``None``."""
+    from scenario.config.distribution_specs import Fixed
+    from scenario.config.distributions import describe, ppf
+
+    if info.fixed and not isinstance(spec, Fixed):
+        return f"must be the same in every replication: use dist: fixed (got dist: {spec.dist})"
+    low, high = (float(v) for v in ppf(spec, [0.0, 1.0]))
+    b_low, b_high = info.bounds
+    if low < b_low or high > b_high:
+        return (
+            f"values in {info.unit} must lie in [{b_low:g}, {b_high:g}], but this "
+            f"{spec.dist} distribution reaches [{low:g}, {high:g}]"
+        )
+    if info.whole and not (isinstance(spec, Fixed) and float(spec.value).is_integer()):
+        return f"must be a whole number (got {describe(spec)})"
+    return None
+
+
+def _domain_issue_at(
+    config: ScenarioConfig, info: ParameterInfo, spec: Any, message: str
+) -> ConfigIssue:
+    """The issue located at the distribution's field a ``--set`` changed, if one did (the
+    user's last edit), else at the parameter."""
+    base = ("parameters", info.group, info.name)
+    known = config.locations.locations if config.locations is not None else {}
+    for field in type(spec).model_fields:
+        loc = known.get((*base, field))
+        if loc is not None and loc.file.startswith("<--set"):
+            return issue_at(config, (*base, field), message)
+    return issue_at(config, base, message)
 
 
 def _chunks(n_blocks: int, n_tasks: int) -> Iterator[range]:

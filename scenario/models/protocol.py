@@ -10,8 +10,10 @@ replication unless the model is a discrete-event simulation.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
@@ -20,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scenario.config.schema import ScenarioConfig
 
 __all__ = [
+    "UNIT_SUPPORT",
     "Block",
     "BlockOutput",
     "Declares",
@@ -44,11 +47,73 @@ class ParameterInfo(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     unit: str
     meaning: str
+    support: tuple[float, float] | None = None
+    """Closed interval every value must lie in; ``None``: the unit's (:data:`UNIT_SUPPORT`;
+    unbounded for a unit not listed there). The engine refuses, before the run, a
+    distribution whose support leaves it (:func:`scenario.engine.runner.check_config`)."""
+    whole: bool = False
+    """Values must be whole numbers."""
+    fixed: bool = False
+    """The value must be the same in every replication (``dist: fixed``)."""
 
     @property
     def key(self) -> str:
         """``group.name``, the column name of the sampled input."""
         return f"{self.group}.{self.name}"
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """:attr:`support`, else the unit's support, else ``(-inf, inf)``."""
+        if self.support is not None:
+            return self.support
+        return UNIT_SUPPORT.get(self.unit, (-math.inf, math.inf))
+
+
+_SHARE = (0.0, 1.0)
+_NONNEGATIVE = (0.0, math.inf)
+UNIT_SUPPORT: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        **dict.fromkeys(("probability", "fraction", "fraction/leaker", "fraction/day"), _SHARE),
+        **dict.fromkeys(
+            (
+                "days",
+                "hours",
+                "min",
+                "s",
+                "ratio",
+                "cv",
+                "k",
+                "troops",
+                "troops/day",
+                "pilots",
+                "advisors",
+                "aircraft",
+                "aircraft/sortie",
+                "sorties/aircraft/day",
+                "engagements",
+                "interceptors",
+                "interceptors/day",
+                "looks",
+                "threats/day",
+                "per day",
+                "per casualty",
+                "casualties/leaker",
+                "casualties/troop/day",
+                "km2",
+                "km2/day",
+                "shells/month",
+                "missiles/month",
+                "USD",
+                "USD m",
+                "USD m/year",
+            ),
+            _NONNEGATIVE,
+        ),
+    }
+)
+"""Support implied by a parameter's unit: shares and probabilities lie in ``[0, 1]``;
+counts, durations, rates, costs and ratios are non-negative. A unit not listed here
+(``day``, an index that may be negative; ``log-hazard``; a user's own unit) is unbounded."""
 
 
 class OutcomeInfo(BaseModel):

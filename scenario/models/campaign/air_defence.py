@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import simpy
@@ -49,9 +50,11 @@ from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, Se
 __all__ = ["AD_OUTCOMES", "AD_PARAMETERS", "AD_SERIES", "AirDefenceSubmodel"]
 
 
-def _ad(name: str, unit: str, meaning: str) -> ParameterInfo:
-    return ParameterInfo(group="air_defence", name=name, unit=unit, meaning=meaning)
+def _ad(name: str, unit: str, meaning: str, **kind: Any) -> ParameterInfo:
+    return ParameterInfo(group="air_defence", name=name, unit=unit, meaning=meaning, **kind)
 
+
+_FIXED_WHOLE: dict[str, Any] = {"fixed": True, "whole": True, "support": (1.0, math.inf)}
 
 AD_PARAMETERS: tuple[ParameterInfo, ...] = (
     _ad("ballistic_per_day", "threats/day", "Lower-tier ballistic missiles at the defended area"),
@@ -69,8 +72,8 @@ AD_PARAMETERS: tuple[ParameterInfo, ...] = (
     _ad("ua_ready", "interceptors", "Ready interceptors of existing Ukrainian AD"),
     _ad("ua_resupply_per_day", "interceptors/day", "Ukrainian interceptor resupply"),
     _ad("ua_look_time_s", "s", "Time one Ukrainian engagement look holds a channel"),
-    _ad("ua_salvo", "interceptors", "Ukrainian interceptors fired per look (fixed)"),
-    _ad("ua_looks", "looks", "Most Ukrainian looks at one threat (fixed)"),
+    _ad("ua_salvo", "interceptors", "Ukrainian interceptors fired per look", **_FIXED_WHOLE),
+    _ad("ua_looks", "looks", "Most Ukrainian looks at one threat", **_FIXED_WHOLE),
     _ad("ua_pk_ballistic", "probability", "Ukrainian AD single-shot kill, ballistic"),
     _ad("ua_pk_cruise", "probability", "Ukrainian AD single-shot kill, cruise"),
     _ad("ua_pk_aircraft", "probability", "Ukrainian AD single-shot kill, aircraft"),

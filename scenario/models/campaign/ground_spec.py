@@ -39,7 +39,7 @@ PARAMETERS: tuple[ParameterInfo, ...] = (
     ),
     _p("loss_dispersion", "k", "Over-dispersion of daily casualties (variance l + l^2/k)"),
     _p("ua_replacement", "fraction", "Share of Ukrainian losses in the sector replaced"),
-    _p("ru_replacement", "fraction", "Share of Russian losses in the sector replaced"),
+    _p("ru_replacement", "ratio", "Share of Russian losses in the sector replaced"),
     _p("ua_shell_supply_ratio", "fraction", "Ukrainian 155 mm supply relative to need"),
     _p("ua_shell_need_per_month", "shells/month", "Ukraine's front-wide 155 mm need"),
     _p("fire_floor", "fraction", "Ukrainian fire effectiveness with no artillery shells"),
