@@ -140,6 +140,7 @@ CASES: list[Case] = [
     ("extends_link_to_passwd", _passwd_link, "must name a .yaml or .yml scenario file"),
     ("extends_non_scenario_yaml", _passwd_yaml, "is not a scenario file"),
     ("two_documents", _text("name: a\n---\nname: b\n"), "malformed YAML"),
+    ("ruamel_int_bug", _text("name: a\nhorizon_days: -_\n"), "unreadable YAML (IndexError)"),
 ]
 
 

@@ -371,8 +371,12 @@ def parse_text(text: str, file: str, what: str = "file") -> tuple[Any, dict[Path
         raise ConfigError(issue) from None
     except YAMLError as exc:
         raise ConfigError(_yaml_issue(exc, file)) from None
-    except (ValueError, TypeError, OverflowError, RecursionError, MemoryError) as exc:
-        # A safety net: the event check above should have refused whatever gets here.
+    except ConfigError:
+        raise
+    except (Exception, RecursionError, MemoryError) as exc:
+        # A safety net: the event check above should have refused whatever gets here, but
+        # ruamel's own constructors have bugs (``-_`` resolves as an integer, then raises
+        # IndexError); whatever it raises is the text's fault, not a traceback for the user.
         raise ConfigError(
             ConfigIssue(file, 1, 1, "", f"unreadable YAML ({type(exc).__name__})")
         ) from None
