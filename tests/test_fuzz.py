@@ -44,6 +44,10 @@ def _invariants(res: scenario.Results) -> None:
         "aid_equipment_lost",
         "cost_total_usd_m",
         "cost_rok_usd_m",
+        "ua_interceptors_used",
+        "msam_interceptors_used",
+        "nk_sorties",
+        "nk_aircraft_lost",
     ):
         assert np.all(o[name][ok] >= 0), name
     assert np.all(o["ad_leakers"][ok] <= o["ad_threats"][ok] + 1e-9)
@@ -52,6 +56,15 @@ def _invariants(res: scenario.Results) -> None:
         assert np.all((o[name][ok] >= 0) & (o[name][ok] <= 1 + 1e-12)), name
     assert np.all(o["logistics_capacity_min"][ok] <= o["logistics_capacity_mean"][ok] + 1e-12)
     assert np.all((o["ground_held_end_km2"][ok] >= 0) & (o["ground_held_end_km2"][ok] <= 1376))
+    # interceptors used never above the stock plus resupply over the horizon
+    days = res.config.horizon_days
+    i = res.inputs
+    ua_stock = i["air_defence.ua_ready"] + days * i["air_defence.ua_resupply_per_day"]
+    assert np.all(o["ua_interceptors_used"][ok] <= ua_stock[ok] * (1 + 1e-9) + 1e-6)
+    ms = res.config.policy.msam
+    loaded = ms.batteries * ms.launchers_per_battery * ms.missiles_per_launcher
+    ms_stock = loaded + ms.interceptor_stock + days * ms.resupply_per_month / 30.0
+    assert np.all(o["msam_interceptors_used"][ok] <= ms_stock + 1e-6)
 
 
 def _config_or_located_error(sets: list[str]) -> scenario.ScenarioConfig | None:
