@@ -1,14 +1,17 @@
 """Files of saved results: an exclusive claim of the output directory, leftovers of killed
 saves, checksums and the manifest's schema.
 
-A save of ``PARENT/NAME`` first *claims* it: the file ``PARENT/.NAME.lock`` holding the
-saving process's id is hard-linked into place, which succeeds for exactly one process
-(``link(2)`` never replaces an existing name). The claim is taken before a run
+A save of ``PARENT/NAME`` first *claims* it: an exclusive ``flock(2)`` on the file
+``PARENT/.NAME.lock`` (which then holds the saving process's id), which succeeds for exactly
+one process and is released by the kernel when that process dies, even by ``kill -9``, so a
+dead claim never needs taking over and two processes can never both take over one (on
+Windows, without ``fcntl``, the file is hard-linked into place instead and a dead process's
+claim is taken over). The claim is taken before a run
 (``scenario run --out``), so a second run for the same path stops before running, and held
 until the results are renamed into place. Files are written in ``PARENT/.NAME.tmp-PID-*``
 and renamed to ``NAME`` at the end; an existing ``NAME`` is moved aside (to
 ``PARENT/.NAME.old-PID``) only with ``overwrite``. A process killed while saving leaves a
-lock, a temporary directory or a moved-aside directory named with its id; the next claim of
+lock file, a temporary directory or a moved-aside directory named with its id; the next claim of
 the same path removes them when that process is gone (restoring a moved-aside ``NAME`` that
 was never replaced). Each file's SHA-256 and row count are recorded in the manifest
 (``files``) and checked on load.
@@ -26,6 +29,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+try:
+    import fcntl as _fcntl
+except ImportError:  # Windows
+    _fcntl = None  # type: ignore[assignment]
 
 from scenario.errors import ResultsError
 
@@ -135,19 +143,57 @@ def check_target(target: Path, overwrite: bool) -> None:
         )
 
 
-def _take_lock(lock: Path) -> bool:
-    """Link a file holding this process's id to ``lock``; False if ``lock`` exists."""
-    fd, tmp = tempfile.mkstemp(prefix=f"{lock.name}.", dir=lock.parent)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(str(os.getpid()))
+def _take_lock(lock: Path) -> int | None:
+    """Hold ``lock`` for this process: an exclusive ``flock`` on it (released by the kernel
+    when the process dies, however), the file holding this process's id. Returns the open
+    descriptor, or ``None`` if another open file holds the lock. Without ``fcntl`` (Windows),
+    the file is hard-linked into place instead, which only one process can do."""
+    if _fcntl is None:
+        return _link_lock(lock)
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            os.link(tmp, lock)
-        except FileExistsError:
-            return False
-        return True
-    finally:
-        os.unlink(tmp)
+            _fcntl.flock(fd, _fcntl.LOCK_EX | _fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        try:  # the holder before us may have unlinked the file we opened: lock the new one
+            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode("ascii"))
+            return fd
+        os.close(fd)
+
+
+def _link_lock(lock: Path) -> int | None:
+    """Windows: link a file holding this process's id to ``lock``; a lock left by a dead
+    process is taken over (``-1``: held, no descriptor), else ``None``."""
+    for _ in range(2):
+        fd, tmp = tempfile.mkstemp(prefix=f"{lock.name}.", dir=lock.parent)
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(str(os.getpid()))
+            try:
+                os.link(tmp, lock)
+                return -1
+            except FileExistsError:
+                owner = _lock_owner(lock)
+                if owner is None or owner == os.getpid() or _pid_alive(owner):
+                    return None
+                lock.unlink(missing_ok=True)  # left by a killed save
+        finally:
+            os.unlink(tmp)
+    return None
+
+
+def _release(lock: Path, fd: int) -> None:
+    """Give up the lock: unlink the file while still holding it, then close it."""
+    lock.unlink(missing_ok=True)
+    if fd >= 0:
+        os.close(fd)
 
 
 def _lock_owner(lock: Path) -> int | None:
@@ -175,22 +221,17 @@ def claim(target: Path, overwrite: bool) -> Iterator[list[Path]]:
     lock = target.parent / f".{target.name}.lock"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        taken = _take_lock(lock)
-        if not taken:
-            owner = _lock_owner(lock)
-            if owner == os.getpid():
-                yield []
-                return
-            if owner is not None and not _pid_alive(owner):
-                lock.unlink(missing_ok=True)  # left by a killed save
-                taken = _take_lock(lock)
+        fd = _take_lock(lock)
     except FileExistsError:  # mkdir met a file on the way
         raise ResultsError(
             f"{target}: cannot write results: a parent of it is not a directory"
         ) from None
     except OSError as exc:
         raise ResultsError(located(target, exc)) from None
-    if not taken:
+    if fd is None:
+        if _lock_owner(lock) == os.getpid():
+            yield []
+            return
         raise ResultsError(
             f"{target}: another run (pid {_lock_owner(lock)}) is writing results here; "
             f"wait for it or choose another output (lock file {lock})"
@@ -200,7 +241,7 @@ def claim(target: Path, overwrite: bool) -> Iterator[list[Path]]:
         check_target(target, overwrite)
         yield removed
     finally:
-        lock.unlink(missing_ok=True)
+        _release(lock, fd)
 
 
 def _check_type(name: str, value: Any, kind: type | tuple[type, ...]) -> None:

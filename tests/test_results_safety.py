@@ -92,11 +92,54 @@ def test_a_run_stops_before_running_while_another_holds_the_out(tmp_path: Path) 
     assert not out.exists()
 
 
+_HOLD = """
+import sys, time
+from pathlib import Path
+from scenario.results_files import claim
+with claim(Path(sys.argv[1]), False):
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+print("released", flush=True)
+"""
+
+
+def _holder(target: Path, seconds: float) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", _HOLD, str(target), str(seconds)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def test_a_claim_held_by_a_live_process_is_refused(tmp_path: Path, toy: Results) -> None:
-    (tmp_path / ".res.lock").write_text("1")  # pid 1 is always alive
-    with pytest.raises(ResultsError, match=r"res: another run \(pid 1\)"):
-        toy.save(tmp_path / "res")
-    assert not (tmp_path / "res").exists()
+    holder = _holder(tmp_path / "res", 30)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(ResultsError, match=rf"res: another run \(pid {holder.pid}\)"):
+            toy.save(tmp_path / "res")
+        assert not (tmp_path / "res").exists()
+    finally:
+        holder.kill()
+        holder.communicate()
+    toy.save(tmp_path / "res")  # the kernel released the killed holder's lock
+
+
+def test_a_lock_file_nobody_holds_is_free_whatever_pid_it_names(
+    tmp_path: Path, toy: Results
+) -> None:
+    (tmp_path / ".res.lock").write_text("1")  # pid 1 is alive, but holds no lock on it
+    toy.save(tmp_path / "res")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_several_processes_racing_for_a_stale_lock_get_one_claim(tmp_path: Path) -> None:
+    (tmp_path / ".res.lock").write_text(str(_dead_pid()))
+    procs = [_holder(tmp_path / "res", 3) for _ in range(6)]
+    outs = [proc.communicate(timeout=60) for proc in procs]
+    held = [o for o, _ in outs if o.startswith("held")]
+    refused = [e for _, e in outs if "another run" in e]
+    assert len(held) == 1 and len(refused) == 5, outs
 
 
 def test_the_final_rename_never_clobbers_without_overwrite(tmp_path: Path, toy: Results) -> None:
@@ -124,10 +167,14 @@ def test_saving_into_an_empty_existing_directory_works(tmp_path: Path, toy: Resu
 def test_an_unwritable_parent_is_one_located_line(
     tmp_path: Path, toy: Results, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def denied(src: object, dst: object) -> None:
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(os, "link", denied)
+    def denied(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith(".lock"):  # as creating a file in a read-only directory
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(ResultsError) as info:
         toy.save(tmp_path / "res")
     assert str(info.value) == f"{tmp_path / 'res'}: cannot write results: Permission denied"
