@@ -8,13 +8,15 @@ prints located error lines and exits with code 1, without a traceback.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import functools
 import io
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -46,6 +48,24 @@ if TYPE_CHECKING:
 __all__ = ["app", "main"]
 
 
+class InputsOpt(enum.StrEnum):
+    """How ``run --out`` stores the sampled inputs."""
+
+    full = "full"
+    float32 = "float32"
+    none = "none"
+
+
+@dataclasses.dataclass(frozen=True)
+class StreamTo:
+    """Where and how ``run --out`` streams its blocks."""
+
+    out: Path
+    resume: bool
+    overwrite: bool
+    inputs: Literal["full", "float32", "none"]
+
+
 @app.command()
 def run(
     config: ConfigArg,
@@ -68,6 +88,22 @@ def run(
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="Replace earlier results in --out.")
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Continue the run a kill stopped: its finished blocks are kept beside --out "
+            "(same command, same seed; the results equal an uninterrupted run's).",
+        ),
+    ] = False,
+    inputs: Annotated[
+        InputsOpt,
+        typer.Option(
+            "--inputs",
+            help="With --out: store sampled inputs as float64 (full), float32, or not at all "
+            "(none).",
+        ),
+    ] = InputsOpt.full,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     precision: Annotated[
         list[str] | None,
@@ -104,17 +140,24 @@ def run(
                     output=output,
                 )
                 return
+            targets = _precision_targets(precision)
+            streamed = out is not None and targets is None
+            if resume and not streamed:
+                raise _usage_error("--resume continues a run saved with --out (not --precision)")
             results = _run_with_progress(
                 cfg,
                 replications=replications,
                 seed=seed,
                 workers=workers,
                 quiet=quiet,
-                precision=_precision_targets(precision),
+                precision=targets,
                 max_replications=max_replications,
+                stream=StreamTo(out, resume, overwrite, inputs.value)
+                if out is not None and streamed
+                else None,
             )
             try:
-                if out is not None:
+                if out is not None and not streamed:
                     results.save(out, overwrite=overwrite)
             except ScenarioError as exc:  # e.g. disk full: still print the table
                 save_error = exc
@@ -186,9 +229,11 @@ def _run_with_progress(
     quiet: bool,
     precision: dict[str, float] | None = None,
     max_replications: int | None = None,
+    stream: StreamTo | None = None,
 ) -> Results:
     """Run ``cfg``, with a transient progress bar on stderr only when stderr is a terminal:
-    replications done (within blocks too), replications per second and time left."""
+    replications done (within blocks too), replications per second and time left. With
+    ``stream``, blocks go to disk as they finish (:func:`scenario.run_to_directory`)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from scenario.engine.runner import run as run_scenario
@@ -211,6 +256,20 @@ def _run_with_progress(
         def progress(done: float, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        if stream is not None:
+            from scenario.engine.streamed import run_to_directory
+
+            return run_to_directory(
+                cfg,
+                stream.out,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                progress=progress if show else None,
+                resume=stream.resume,
+                overwrite=stream.overwrite,
+                inputs=stream.inputs,
+            )
         return run_scenario(
             cfg,
             replications=replications,
@@ -220,6 +279,12 @@ def _run_with_progress(
             precision=precision,
             max_replications=max_replications,
         )
+
+
+def _usage_error(message: str) -> ScenarioError:
+    from scenario.errors import EngineError
+
+    return EngineError(message)
 
 
 def _stderr_is_terminal() -> bool:

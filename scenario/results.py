@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -36,10 +36,10 @@ from scenario.errors import ResultsError
 from scenario.results_files import (
     check_manifest,
     claim,
+    file_sha256,
     located,
     read_tables,
     series_arrays,
-    sha256,
 )
 
 __all__ = [
@@ -166,7 +166,7 @@ class OutcomeMeta:
         )
 
 
-_VOLATILE = ("started", "finished")
+_VOLATILE = ("started", "finished", "resumed_blocks")
 """Manifest fields that differ between identical runs (ignored by ``Results.__eq__``)."""
 
 
@@ -196,7 +196,7 @@ def as_run(config: ScenarioConfig, replications: int, seed: int) -> ScenarioConf
     return config.model_copy(update={"run": new_run})
 
 
-def _arrays_equal(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> bool:
+def _arrays_equal(a: Mapping[str, np.ndarray], b: Mapping[str, np.ndarray]) -> bool:
     return list(a) == list(b) and all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
 
 
@@ -205,8 +205,8 @@ class Results:
     """Outcome distributions of one run (see module docstring)."""
 
     config: ScenarioConfig
-    outcomes: dict[str, np.ndarray]
-    inputs: dict[str, np.ndarray]
+    outcomes: Mapping[str, np.ndarray]
+    inputs: Mapping[str, np.ndarray]
     series: dict[str, np.ndarray]
     dates: np.ndarray
     failures: tuple[Failure, ...]
@@ -340,7 +340,7 @@ class Results:
                 raise ResultsError(located(target, exc)) from None
             try:
                 self._write_files(tmp)
-                _install(tmp, target, overwrite)
+                install(tmp, target, overwrite)
             except OSError as exc:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise ResultsError(located(target, exc)) from None
@@ -357,23 +357,33 @@ class Results:
         idx = np.arange(self.replications, dtype=np.int64)
         pq.write_table(pa.table({"replication": idx, **self.outcomes}), tmp / "outcomes.parquet")
         pq.write_table(pa.table({"replication": idx, **self.inputs}), tmp / "inputs.parquet")
-        n_series = _write_series(self.series, len(self.dates), tmp / "series.parquet")
         rows = {"outcomes.parquet": len(idx), "inputs.parquet": len(idx)}
-        rows["series.parquet"] = n_series
-        doc = dict(self.manifest)
-        doc["format_version"] = FORMAT_VERSION
-        doc["failure_list"] = [f.model_dump() for f in self.failures]
-        doc["start_date"] = str(self.dates[0]) if len(self.dates) else None
-        doc["files"] = {
-            name: {"sha256": sha256((tmp / name).read_bytes()), "rows": n}
-            for name, n in rows.items()
-        }
-        (tmp / "manifest.json").write_text(
-            json.dumps(doc, indent=2, sort_keys=False, allow_nan=True), encoding="utf-8"
-        )
+        rows["series.parquet"] = write_series(self.series, len(self.dates), tmp / "series.parquet")
+        write_manifest(tmp, self.manifest, self.failures, self.dates, rows)
 
 
-def _install(tmp: Path, target: Path, overwrite: bool) -> None:
+def write_manifest(
+    directory: Path,
+    manifest: Mapping[str, Any],
+    failures: Sequence[Failure],
+    dates: np.ndarray,
+    rows: Mapping[str, int],
+) -> None:
+    """Write ``manifest.json`` into ``directory``: ``manifest`` plus the format version, the
+    failures, the start date and each file's SHA-256 (read in chunks) and ``rows``."""
+    doc = dict(manifest)
+    doc["format_version"] = FORMAT_VERSION
+    doc["failure_list"] = [f.model_dump() for f in failures]
+    doc["start_date"] = str(dates[0]) if len(dates) else None
+    doc["files"] = {
+        name: {"sha256": file_sha256(directory / name), "rows": n} for name, n in rows.items()
+    }
+    (directory / "manifest.json").write_text(
+        json.dumps(doc, indent=2, sort_keys=False, allow_nan=True), encoding="utf-8"
+    )
+
+
+def install(tmp: Path, target: Path, overwrite: bool) -> None:
     """Rename ``tmp`` to ``target``; an existing non-empty ``target`` is moved aside (and
     removed) only with ``overwrite`` (the caller holds the claim and checked it)."""
     if target.is_dir() and any(target.iterdir()):
@@ -387,7 +397,7 @@ def _install(tmp: Path, target: Path, overwrite: bool) -> None:
         os.rename(tmp, target)  # onto an empty directory at most
 
 
-def _write_series(series: dict[str, np.ndarray], horizon: int, path: Path) -> int:
+def write_series(series: Mapping[str, np.ndarray], horizon: int, path: Path) -> int:
     """Write kept daily series as a long table: one row (series, replication, values of
     ``horizon`` days) per series and kept replication; return the number of rows."""
     import pyarrow as pa

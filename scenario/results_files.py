@@ -43,6 +43,7 @@ __all__ = [
     "check_target",
     "claim",
     "clean_leftovers",
+    "file_sha256",
     "located",
     "read_tables",
     "series_arrays",
@@ -76,6 +77,15 @@ def located(path: Path, exc: OSError) -> str:
 def sha256(data: bytes) -> str:
     """SHA-256 of ``data`` as 64 hexadecimal digits."""
     return hashlib.sha256(data).hexdigest()
+
+
+def file_sha256(path: Path, chunk: int = 1 << 22) -> str:
+    """SHA-256 of a file, read in chunks of ``chunk`` bytes (a file of any size)."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while data := fh.read(chunk):
+            h.update(data)
+    return h.hexdigest()
 
 
 def _pid_alive(pid: int) -> bool:

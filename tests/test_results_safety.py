@@ -143,16 +143,16 @@ def test_several_processes_racing_for_a_stale_lock_get_one_claim(tmp_path: Path)
 
 
 def test_the_final_rename_never_clobbers_without_overwrite(tmp_path: Path, toy: Results) -> None:
-    from scenario.results import _install
+    from scenario.results import install
 
     target, tmp = tmp_path / "res", tmp_path / ".res.tmp-1-x"
     tmp.mkdir()
     target.mkdir()
     (target / "manifest.json").write_text("{}")  # results that appeared after the check
     with pytest.raises(ResultsError, match="refusing to replace"):
-        _install(tmp, target, overwrite=False)
+        install(tmp, target, overwrite=False)
     assert (target / "manifest.json").read_text() == "{}"
-    _install(tmp, target, overwrite=True)
+    install(tmp, target, overwrite=True)
     assert list(target.iterdir()) == []
 
 
@@ -201,6 +201,33 @@ def test_cli_refuses_an_unwritable_out_before_the_run(tmp_path: Path) -> None:
     )
 
 
+def test_a_streamed_run_keeps_its_blocks_when_the_disk_fills_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scenario.engine.streamed as streamed
+
+    real = streamed.write_manifest
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(streamed, "write_manifest", full)
+    out = tmp_path / "res"
+    cmd = ["run", BASELINE, "-n", "400", "-q", "--out", str(out), "--set", "run.block_size=100"]
+    res = CliRunner().invoke(app, cmd)
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert " ".join(res.output.split()) == (
+        f"error: {out}: cannot write results: No space left on device; the 4 finished blocks "
+        f"are kept in {tmp_path / '.res.partial'}: fix the cause and run the same command "
+        "with --resume"
+    )
+    monkeypatch.setattr(streamed, "write_manifest", real)  # space freed
+    res = CliRunner().invoke(app, [*cmd, "--resume"])
+    assert res.exit_code == 0, res.output
+    assert scenario.load_results(out).manifest["resumed_blocks"] == 4
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
 def test_cli_prints_the_table_when_saving_fails_after_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,7 +236,8 @@ def test_cli_prints_the_table_when_saving_fails_after_the_run(
 
     monkeypatch.setattr(Results, "_write_files", full)
     out = tmp_path / "res"
-    res = CliRunner().invoke(app, ["run", BASELINE, "-n", "200", "-q", "--out", str(out)])
+    precision = ["--precision", "ua_casualties=1e9", "--max-replications", "200"]
+    res = CliRunner().invoke(app, ["run", BASELINE, "-q", "--out", str(out), *precision])
     assert res.exit_code == 1
     assert "p95" in res.output and "results saved" not in res.output
     assert res.output.strip().splitlines()[-1] == (
@@ -260,7 +288,7 @@ def test_kill_9_during_save_leaves_nothing_after_the_next_save(
         def hang(*a, **k):
             print("writing", flush=True)
             time.sleep(60)
-        r._write_series = hang
+        r.write_series = hang
         res.save({str(tmp_path / "res")!r})
         """
     )

@@ -32,13 +32,23 @@ from scenario.models.protocol import Model
 __all__ = ["estimate_memory", "prepare"]
 
 
-def estimate_memory(config: ScenarioConfig, model: Model, replications: int) -> int:
-    """Bytes the results of ``replications`` will hold (outcomes, inputs, kept series)."""
+def estimate_memory(
+    config: ScenarioConfig, model: Model, replications: int, *, streamed: bool = False
+) -> int:
+    """Bytes the results of ``replications`` will hold (outcomes, inputs, kept series).
+
+    ``streamed``: the run writes each block to disk as it finishes
+    (:mod:`scenario.results_stream`) and holds only the blocks under way (a few per worker)
+    and the kept series; the outcomes are summarised one column at a time from disk, so one
+    column of ``replications`` doubles counts too.
+    """
     per_rep = (len(model.outcomes) + len(model.parameters)) * 8
     keep = min(replications, config.run.series_replications)
     series = keep * config.horizon_days * len(model.series) * 4
     block = min(replications, config.run.block_size)
     working = block * config.horizon_days * 8 * 4 + block * per_rep * 4
+    if streamed:
+        return 3 * block * per_rep + series + working + 3 * replications * 8
     return replications * per_rep + series + working
 
 
@@ -71,6 +81,7 @@ def _check_arguments(
     seed: int | None,
     workers: int | None,
     key: str = "replications",
+    streamed: bool = False,
 ) -> tuple[int, int, int]:
     """``(replications, seed, workers)`` to run with, after checking each and the memory
     the replications need (``key`` names the argument the replications came from)."""
@@ -83,7 +94,7 @@ def _check_arguments(
             f"must be an integer in [1, {MAX_REPLICATIONS:,}] (got {n!r})",
             key,
         )
-    need = estimate_memory(config, model, n)
+    need = estimate_memory(config, model, n, streamed=streamed)
     avail = _available_memory()
     if need > 0.8 * avail:
         raise _replication_issue(
@@ -91,7 +102,9 @@ def _check_arguments(
             from_arg,
             f"{n:,} replications need about {need / 2**30:.1f} GiB for outcomes, inputs and "
             f"series, but only {avail / 2**30:.1f} GiB is available; lower the replications "
-            f"or run.series_replications (got {n})",
+            f"or run.series_replications"
+            + ("" if streamed else ", or save to disk as the run goes (--out DIR)")
+            + f" (got {n})",
             key,
         )
     s = config.run.seed if seed is None else seed
@@ -125,6 +138,8 @@ def prepare(
     design: Any,
     precision: Mapping[str, float] | None,
     max_replications: int | None,
+    *,
+    streamed: bool = False,
 ) -> tuple[Plan, int, dict[str, float] | None, list[str]]:
     """Check the arguments of :func:`scenario.engine.runner.run` together and plan the run.
 
@@ -143,6 +158,9 @@ def prepare(
     max_replications : int, optional
         Cap of a precision run; default 100 blocks, lowered in whole blocks to what
         memory allows.
+    streamed : bool
+        The blocks go to disk as they finish: memory is checked for that footprint
+        (:func:`estimate_memory`).
 
     Returns
     -------
@@ -184,7 +202,7 @@ def prepare(
         declared = {p.key for p in model.parameters}
         sampled = [k for k in config.flat_parameters() if k in declared]
         columns, replications = check_design(design, sampled, replications)
-    n, s, w = _check_arguments(config, model, replications, seed, workers, key)
+    n, s, w = _check_arguments(config, model, replications, seed, workers, key, streamed)
     plan, notes = _make_plan(config, model, n, s, columns)
     return plan, w, targets, notes
 

@@ -32,12 +32,11 @@ import datetime as dt
 import difflib
 import math
 import multiprocessing
-import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -226,10 +225,31 @@ def _domain_issue_at(
     return issue_at(config, base, message)
 
 
-def _chunks(n_blocks: int, n_tasks: int) -> Iterator[range]:
-    per = math.ceil(n_blocks / max(n_tasks, 1))
-    for lo in range(0, n_blocks, per):
-        yield range(lo, min(lo + per, n_blocks))
+TASKS_PER_WORKER = 16
+"""At most this many tasks per worker: one block per task up to it, so the workers stay
+balanced to within a block; beyond it, runs of consecutive blocks of equal length (+-1)."""
+
+
+def _chunks(blocks: Sequence[int], n_tasks: int) -> Iterator[list[int]]:
+    """``blocks`` cut into ``min(len(blocks), n_tasks)`` runs whose lengths differ by at most
+    one (a run of blocks is one task)."""
+    k = max(1, min(len(blocks), n_tasks))
+    per, extra = divmod(len(blocks), k)
+    lo = 0
+    for i in range(k):
+        hi = lo + per + (1 if i < extra else 0)
+        yield list(blocks[lo:hi])
+        lo = hi
+
+
+class BlockSink(Protocol):
+    """Where finished blocks go: :class:`~scenario.engine.blocks.Collected` (memory) or a
+    block store on disk (:mod:`scenario.results_stream`)."""
+
+    failures: list[Any]
+
+    def add(self, res: BlockResult) -> None:
+        """Take one finished block."""
 
 
 def _execute(
@@ -238,11 +258,19 @@ def _execute(
     executor: Executor | None,
     progress: ProgressCallback | None,
     targets: Mapping[str, float] | None = None,
-) -> tuple[Plan, Collected, dict[str, dict[str, Any]] | None]:
-    """Run every block (or, with ``targets``, blocks until they are met), serially or as
-    tasks on an executor, and collect the results."""
+    sink: BlockSink | None = None,
+    blocks: Sequence[int] | None = None,
+) -> tuple[Plan, Any, dict[str, dict[str, Any]] | None]:
+    """Run every block (or, with ``targets``, blocks until they are met; or only
+    ``blocks``, the others counted as done), serially or as tasks on an executor, into
+    ``sink`` (default: a new :class:`Collected`)."""
     own_pool = executor is None and workers > 1
     tracker = None if progress is None else ProgressTracker(progress, plan.n, plan.block_size)
+    todo = list(range(math.ceil(plan.n / plan.block_size)) if blocks is None else blocks)
+    if tracker is not None and blocks is not None:
+        for b in sorted(set(range(math.ceil(plan.n / plan.block_size))) - set(todo)):
+            start = b * plan.block_size
+            tracker.finished(start, min(plan.block_size, plan.n - start))
     # Workers report from inside blocks through a queue, but only to a loop that drains it.
     queue = (
         multiprocessing.get_context("spawn").Queue()
@@ -264,12 +292,13 @@ def _execute(
                         pool=pool,
                         progress=None if tracker is None else tracker.floor,
                     )
-            acc = Collected.empty(plan)
+            acc = Collected.empty(plan) if sink is None else sink
             if pool is None:
-                _run_serial(plan, acc, tracker)
+                _run_serial(plan, acc, tracker, todo)
             else:
-                tasks = 4 * (workers if executor is None else max(os.cpu_count() or 1, 1))
-                _run_pool(plan, acc, pool, tasks, tracker, queue)
+                n_workers = workers if executor is None else describe_executor(executor, 1)[1]
+                n_workers = max(n_workers, 1)
+                _run_pool(plan, acc, pool, TASKS_PER_WORKER * n_workers, tracker, queue, todo)
         except BrokenProcessPool as exc:
             raise EngineError(
                 f"a worker process died during the run ({exc}); nothing was returned. Worker "
@@ -286,10 +315,12 @@ def _execute(
     return plan, acc, None
 
 
-def _run_serial(plan: Plan, acc: Collected, tracker: ProgressTracker | None) -> None:
-    """Run the blocks in order in this process; the model reports inside each block."""
+def _run_serial(
+    plan: Plan, acc: BlockSink, tracker: ProgressTracker | None, blocks: Sequence[int]
+) -> None:
+    """Run ``blocks`` in order in this process; the model reports inside each block."""
     with installed_hook(None if tracker is None else tracker.partial):
-        for b in range(math.ceil(plan.n / plan.block_size)):
+        for b in blocks:
             res = run_block(plan, b)
             acc.add(res)
             if tracker is not None:
@@ -299,18 +330,18 @@ def _run_serial(plan: Plan, acc: Collected, tracker: ProgressTracker | None) -> 
 
 def _run_pool(
     plan: Plan,
-    acc: Collected,
+    acc: BlockSink,
     pool: Executor,
     tasks: int,
     tracker: ProgressTracker | None,
     queue: Any,
+    blocks: Sequence[int],
 ) -> None:
-    """Run the blocks as about ``tasks`` tasks on ``pool``; while waiting, pass on the
-    workers' reports from ``queue`` (if any)."""
-    n_blocks = math.ceil(plan.n / plan.block_size)
+    """Run ``blocks`` as at most ``tasks`` balanced tasks on ``pool``; while waiting, pass
+    on the workers' reports from ``queue`` (if any)."""
     fn = run_task if queue is None else reporting_task
     pending: set[Future[list[BlockResult]]] = {
-        pool.submit(fn, plan, list(chunk)) for chunk in _chunks(n_blocks, tasks)
+        pool.submit(fn, plan, chunk) for chunk in _chunks(blocks, tasks)
     }
     wait_for = None if queue is None or tracker is None else max(tracker.interval, 0.02)
     while pending:

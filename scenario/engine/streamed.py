@@ -1,0 +1,168 @@
+"""A run that streams its blocks to disk and can be resumed: :func:`run_to_directory`.
+
+The engine is :func:`scenario.engine.runner.run`'s, block for block (the same plan, seeds,
+failure isolation, executors and progress); only the sink differs: each finished block goes
+to a :class:`~scenario.results_stream.BlockStore` on disk instead of into memory, and the
+results directory is assembled from the blocks at the end (:mod:`scenario.results_stream`).
+Memory is checked for the streamed footprint (:func:`scenario.engine.planning.estimate_memory`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from concurrent.futures import Executor
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+from scenario.config.schema import ScenarioConfig
+from scenario.engine.manifest import describe_executor
+from scenario.engine.planning import prepare
+from scenario.engine.runner import (
+    ProgressCallback,
+    _assemble,
+    _execute,
+    check_config,
+    resolve_model,
+)
+from scenario.errors import EngineError, ResultsError
+from scenario.models.protocol import Model
+from scenario.results import Results, install, write_manifest, write_series
+from scenario.results_files import claim, located
+from scenario.results_stream import BlockStore, InputMode, ParquetColumns
+
+__all__ = ["run_to_directory"]
+
+
+def run_to_directory(
+    config: ScenarioConfig,
+    directory: str | os.PathLike[str],
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    model: Model | None = None,
+    executor: Executor | None = None,
+    resume: bool = False,
+    overwrite: bool = False,
+    inputs: InputMode = "full",
+) -> Results:
+    """Run a scenario, writing each block to disk as it finishes; return the saved results.
+
+    The results directory holds the same tables as ``scenario.run(...).save(directory)``
+    would write, row for row, but the run never holds more than the blocks under way, so
+    its memory does not grow with the replications.
+
+    Parameters
+    ----------
+    config : ScenarioConfig
+        A validated scenario without a ``sweep:`` block.
+    directory : path
+        The results directory; it must not exist (or be empty) unless ``overwrite``.
+    replications, seed, workers, progress, model, executor
+        As for :func:`scenario.run`.
+    resume : bool
+        Continue the run a kill or a crash stopped (its finished blocks are in
+        ``PARENT/.NAME.partial``); it must be the same run (same config, seed,
+        replications, model and ``inputs``). Without a stopped run, start afresh.
+    overwrite : bool
+        Replace earlier results in ``directory`` and discard a stopped run's blocks.
+    inputs : {"full", "float32", "none"}
+        Store the sampled inputs as ``float64``, as ``float32``, or not at all
+        (:mod:`scenario.results_stream`).
+
+    Returns
+    -------
+    Results
+        Whose ``outcomes`` and ``inputs`` read their columns from the Parquet files on
+        access (:class:`~scenario.results_stream.ParquetColumns`).
+
+    Raises
+    ------
+    ConfigError
+        The config does not fit the model, or even the streamed run cannot fit in memory.
+    ResultsError
+        The directory is taken or cannot be written, or a stopped run is there and neither
+        ``resume`` nor ``overwrite`` is given, or it is another run.
+    EngineError
+        As :func:`scenario.run` (bad arguments, a worker died).
+    """
+    if not isinstance(config, ScenarioConfig):
+        raise EngineError(
+            f"config must be a ScenarioConfig (got {type(config).__name__}); "
+            "use scenario.load_config(path)"
+        )
+    if config.sweep:
+        raise EngineError(
+            f"config {config.name!r} has a sweep: block; save its points with "
+            "scenario compare CONFIG --out DIR"
+        )
+    mdl = resolve_model(config, model)
+    notes = check_config(config, mdl)
+    plan, w, _, more = prepare(
+        config, mdl, replications, seed, workers, None, None, None, streamed=True
+    )
+    target = Path(directory)
+    with claim(target, overwrite):
+        try:
+            store = BlockStore(target, plan, inputs)
+            todo = store.open(resume=resume, overwrite=overwrite)
+        except OSError as exc:
+            raise ResultsError(located(target, exc)) from None
+        started = dt.datetime.now(dt.UTC)
+        _execute(plan, w, executor, progress, None, sink=store, blocks=todo)
+        finished = dt.datetime.now(dt.UTC)
+        kind, used = describe_executor(executor, w)
+        store.failures.sort(key=lambda f: f.index)
+        acc = SimpleNamespace(outcomes={}, inputs={}, series=store.series, failures=store.failures)
+        meta = _assemble(
+            plan,
+            acc,  # type: ignore[arg-type]
+            workers=used,
+            executor=kind,
+            notes=[*notes, *more],
+            started=started,
+            finished=finished,
+            report=None,
+            cap=plan.n,
+        )
+        manifest = dict(meta.manifest)
+        if inputs != "full":
+            manifest["inputs"] = inputs
+        if todo != list(range(store.n_blocks)):
+            manifest["resumed_blocks"] = store.n_blocks - len(todo)
+        _finish(store, target, overwrite, meta, manifest)
+    return Results(
+        config=meta.config,
+        outcomes=ParquetColumns(target / "outcomes.parquet"),
+        inputs=ParquetColumns(target / "inputs.parquet"),
+        series=meta.series,
+        dates=meta.dates,
+        failures=meta.failures,
+        manifest=manifest,
+        outcome_info=meta.outcome_info,
+    )
+
+
+def _finish(
+    store: BlockStore, target: Path, overwrite: bool, meta: Results, manifest: dict[str, object]
+) -> None:
+    """Assemble the tables and the manifest in the partial directory, rename them into
+    place, and remove the blocks."""
+    final = store.dir / "final"
+    shutil.rmtree(final, ignore_errors=True)
+    try:
+        final.mkdir()
+        rows = store.write_tables(final)
+        horizon = len(meta.dates)
+        rows["series.parquet"] = write_series(meta.series, horizon, final / "series.parquet")
+        write_manifest(final, manifest, meta.failures, np.asarray(meta.dates), rows)
+        install(final, target, overwrite)
+    except OSError as exc:
+        shutil.rmtree(final, ignore_errors=True)
+        raise ResultsError(f"{located(target, exc)}; {store.kept()}") from None
+    store.remove()
