@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from scenario.config.schema import ScenarioConfig, json_schema
     from scenario.engine.harness import run_submodel
     from scenario.engine.runner import run
+    from scenario.engine.streamed import run_to_directory
     from scenario.errors import (
         ConfigError,
         EngineError,
@@ -100,6 +101,7 @@ __all__ = [
     "run",
     "run_submodel",
     "run_sweep",
+    "run_to_directory",
     "sensitivity",
     "sobol",
     "summarize",
@@ -120,6 +122,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "morris": ("scenario.analysis.global_sensitivity", "morris"),
     "robustness": ("scenario.analysis.robustness", "robustness"),
     "run_sweep": ("scenario.analysis.sweep", "run_sweep"),
+    "run_to_directory": ("scenario.engine.streamed", "run_to_directory"),
     "sensitivity": ("scenario.analysis.sensitivity", "sensitivity"),
     "sobol": ("scenario.analysis.global_sensitivity", "sobol"),
     "tornado": ("scenario.analysis.sensitivity", "tornado"),
