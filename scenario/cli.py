@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from scenario.cli_cluster import ClusterOpt, SchedulerOpt, dask_executor
 from scenario.cli_common import (
     ConfigArg,
     FormatOpt,
@@ -36,6 +37,8 @@ from scenario.cli_common import print_error as _print_error
 from scenario.errors import ScenarioError
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from scenario.config.schema import ScenarioConfig
     from scenario.results import Results
 
@@ -59,6 +62,8 @@ def run(
         int,
         typer.Option("--workers", "-w", min=1, help="Worker processes (results do not change)."),
     ] = 1,
+    scheduler: SchedulerOpt = None,
+    cluster: ClusterOpt = None,
     sets: SetOpt = None,
     out: Annotated[
         Path | None,
@@ -88,7 +93,8 @@ def run(
     save_error: ScenarioError | None = None
     try:
         cfg = _load(config, sets)
-        with _claimed(out, overwrite):  # exclusive, and writable, before the run
+        on_dask = dask_executor(cfg, scheduler, cluster, workers)  # options checked now
+        with _claimed(out, overwrite), on_dask as executor:  # exclusive, and writable
             if cfg.sweep:  # one summary table per point of the sweep
                 from scenario.commands.compare import print_sweep_run
 
@@ -107,10 +113,11 @@ def run(
                 cfg,
                 replications=replications,
                 seed=seed,
-                workers=workers,
+                workers=1 if executor is not None else workers,
                 quiet=quiet,
                 precision=_precision_targets(precision),
                 max_replications=max_replications,
+                executor=executor,
             )
             try:
                 if out is not None:
@@ -185,9 +192,11 @@ def _run_with_progress(
     quiet: bool,
     precision: dict[str, float] | None = None,
     max_replications: int | None = None,
+    executor: Executor | None = None,
 ) -> Results:
-    """Run ``cfg``, with a transient progress bar on stderr only when stderr is a terminal:
-    replications done (within blocks too), replications per second and time left."""
+    """Run ``cfg`` (on ``executor`` if given), with a transient progress bar on stderr only
+    when stderr is a terminal: replications done (within blocks too), replications per
+    second and time left."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from scenario.engine.runner import run as run_scenario
@@ -218,6 +227,7 @@ def _run_with_progress(
             progress=progress if show else None,
             precision=precision,
             max_replications=max_replications,
+            executor=executor,
         )
 
 

@@ -32,7 +32,6 @@ import datetime as dt
 import difflib
 import math
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -52,7 +51,7 @@ from scenario.engine.executors import (
     reporting_task,
     stop_pool_on_signals,
 )
-from scenario.engine.manifest import build_manifest, describe_executor
+from scenario.engine.manifest import build_manifest, describe_executor, executor_slots
 from scenario.engine.planning import estimate_memory, prepare
 from scenario.engine.precision import execute_to_precision
 from scenario.errors import ConfigError, ConfigIssue, EngineError
@@ -230,7 +229,7 @@ def _execute(
             if pool is None:
                 _run_serial(plan, acc, tracker)
             else:
-                tasks = 4 * (workers if executor is None else max(os.cpu_count() or 1, 1))
+                tasks = 4 * (workers if executor is None else executor_slots(executor))
                 _run_pool(plan, acc, pool, tasks, tracker, queue)
         except BrokenProcessPool as exc:
             raise EngineError(
