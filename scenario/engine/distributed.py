@@ -23,6 +23,7 @@ same versions of ``scenario`` and its dependencies everywhere (:func:`connect` c
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import threading
 import uuid
@@ -178,6 +179,27 @@ def _is_connection(error: BaseException) -> bool:
 
 
 @contextlib.contextmanager
+def _closing_quietly(thing: Any) -> Iterator[Any]:
+    """Close ``thing`` (a client or a cluster) at exit without dask's log lines about the
+    connections and tasks that closing drops (after Ctrl-C, or a scheduler gone)."""
+    try:
+        yield thing
+    finally:
+        handlers = logging.getLogger("distributed").handlers
+        for handler in handlers:
+            handler.addFilter(_drop)
+        try:
+            thing.close()
+        finally:
+            for handler in handlers:
+                handler.removeFilter(_drop)
+
+
+def _drop(record: logging.LogRecord) -> bool:
+    return False
+
+
+@contextlib.contextmanager
 def _executor_of(client: Any) -> Iterator[DaskExecutor]:
     """A :class:`DaskExecutor` on ``client``, cancelling its unfinished tasks at exit."""
     executor = DaskExecutor(client)
@@ -259,7 +281,7 @@ def connect(address: str, *, timeout: float | None = None) -> Iterator[DaskExecu
             f"cannot reach the dask scheduler at {address} within {wait:g} s "
             f"({_one_line(exc)}); is `dask scheduler` running there and the port open?"
         ) from None
-    with contextlib.closing(client):
+    with _closing_quietly(client):
         try:
             client.wait_for_workers(1, timeout=wait)
         except (OSError, TimeoutError) as exc:
@@ -307,9 +329,9 @@ def local_cluster(workers: int, *, threads_per_worker: int = 1) -> Iterator[Dask
         dashboard_address=None,  # no dashboard, and its HTTP server on a free port:
         scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # never 8787 (taken?)
     )
-    with contextlib.closing(cluster):
+    with _closing_quietly(cluster):
         client = distributed.Client(cluster, set_as_default=False)
-        with contextlib.closing(client):
+        with _closing_quietly(client):
             client.wait_for_workers(workers)
             with _executor_of(client) as executor:
                 yield executor
