@@ -130,6 +130,32 @@ def test_tasks_are_ranges_of_blocks(on_cluster: dist.DaskExecutor) -> None:
 
 @pytest.mark.slow
 @needs_dask
+def test_precision_run_on_cluster_equals_serial(on_cluster: dist.DaskExecutor) -> None:
+    cfg = toy_config(replications=1000, block_size=100, seed=8)
+    kw = {"model": Toy(), "precision": {"y": 0.06}, "max_replications": 20_000}
+    res = scenario.run(cfg, executor=on_cluster, **kw)  # type: ignore[arg-type]
+    ref = scenario.run(cfg, **kw)  # type: ignore[arg-type]
+    assert res.replications == ref.replications < 20_000
+    _same_arrays(res.outcomes, ref.outcomes)
+
+
+@pytest.mark.slow
+@needs_dask
+def test_cancelling_a_future_cancels_its_task(on_cluster: dist.DaskExecutor) -> None:
+    import time
+
+    future = on_cluster.submit(time.sleep, 1.5)
+    (task,) = on_cluster._pending
+    assert future.cancel()
+    deadline = time.monotonic() + 10
+    while task.status != "cancelled" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert task.status == "cancelled"
+    assert not on_cluster._pending
+
+
+@pytest.mark.slow
+@needs_dask
 def test_worker_killed_once_is_retried(on_cluster: dist.DaskExecutor, tmp_path: Path) -> None:
     cfg = toy_config(replications=1000, block_size=100, seed=3)
     marker = tmp_path / "crashed"

@@ -28,7 +28,7 @@ import re
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, InvalidStateError
 from typing import Any
 
 from scenario.errors import EngineError
@@ -96,14 +96,11 @@ class DaskExecutor(Executor):
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self.address: str = str(client.scheduler.address)
+        """The scheduler's address, ``tcp://HOST:PORT``."""
         self._pending: set[Any] = set()
         self._lock = threading.Lock()
         self._closed = False
-
-    @property
-    def address(self) -> str:
-        """The scheduler's address, ``tcp://HOST:PORT``."""
-        return str(self.client.scheduler.address)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Run ``fn(*args, **kwargs)`` on the cluster (the engine: ``fn(plan, blocks)``)."""
@@ -113,26 +110,38 @@ class DaskExecutor(Executor):
         blocks = args[1] if len(args) >= 2 and isinstance(args[1], Sequence) else ()
         span = f"{min(blocks)}-{max(blocks)}" if blocks else "task"
         key = f"scenario-blocks-{span}-{uuid.uuid4().hex}"
-        result: Future[Any] = Future()
-        result.set_running_or_notify_cancel()
+        result: Future[Any] = Future()  # cancelling it (before it is done) cancels the task
         task = self.client.submit(fn, *args, key=key, pure=False, **kwargs)
         with self._lock:
             self._pending.add(task)
         task.add_done_callback(lambda done: self._settle(done, result, what))
+        result.add_done_callback(lambda mine: self._cancel(task) if mine.cancelled() else None)
         return result
+
+    def _cancel(self, task: Any) -> None:
+        with contextlib.suppress(Exception):
+            task.cancel()
 
     def _settle(self, task: Any, result: Future[Any], what: str) -> None:
         """Pass a finished dask task's outcome on to ``result`` (in dask's callback thread)."""
         with self._lock:
             self._pending.discard(task)
+        if result.cancelled():
+            return
         try:
             if task.status == "finished":
-                result.set_result(task.result())
+                with contextlib.suppress(InvalidStateError):  # cancelled meanwhile
+                    result.set_result(task.result())
                 return
             error = task.exception() if task.status == "error" else None
         except BaseException as exc:  # the result could not be fetched: connection lost
             error = exc
-        result.set_exception(self._translate(error, what))
+        try:
+            failure = self._translate(error, what)
+        except Exception as exc:  # never leave the run waiting for this task
+            failure = exc
+        with contextlib.suppress(InvalidStateError):
+            result.set_exception(failure)
 
     def _translate(self, error: BaseException | None, what: str) -> BaseException:
         """The exception a run raises for a task that failed with ``error`` on dask."""
@@ -162,14 +171,18 @@ class DaskExecutor(Executor):
             return "dask", 0
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Refuse new tasks; with ``cancel_futures``, cancel those still on the cluster (the
-        client stays open: its owner closes it)."""
+        """Refuse new tasks; cancel those still on the cluster (``cancel_futures``) or wait
+        for them (``wait``). The client stays open: its owner closes it."""
         self._closed = True
         with self._lock:
             pending = list(self._pending)
-        if cancel_futures and pending:
-            with contextlib.suppress(Exception):
+        if not pending:
+            return
+        with contextlib.suppress(Exception):
+            if cancel_futures:
                 self.client.cancel(pending)
+            elif wait:
+                _require_distributed().wait(pending)
 
 
 def _is_connection(error: BaseException) -> bool:
