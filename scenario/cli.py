@@ -93,8 +93,7 @@ def run(
     save_error: ScenarioError | None = None
     try:
         cfg = _load(config, sets)
-        on_dask = dask_executor(cfg, scheduler, cluster, workers)  # options checked now
-        with _claimed(out, overwrite), on_dask as executor:  # exclusive, and writable
+        with _claimed(out, overwrite), dask_executor(cfg, scheduler, cluster, workers) as executor:
             if cfg.sweep:  # one summary table per point of the sweep
                 from scenario.commands.compare import print_sweep_run
 
