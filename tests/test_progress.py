@@ -146,10 +146,11 @@ def test_cli_prints_no_progress_when_stderr_is_not_a_terminal(
     from rich.console import Console
 
     from scenario import cli
+    from scenario.commands import run as run_command
 
     # FORCE_COLOR makes rich call a pipe a terminal; the bar must still stay off
     monkeypatch.setenv("FORCE_COLOR", "1")
-    monkeypatch.setattr(cli, "_err", lambda: Console(stderr=True, width=100))
+    monkeypatch.setattr(run_command, "_err", lambda: Console(stderr=True, width=100))
     monkeypatch.setattr(executors, "PROGRESS_INTERVAL", 0.0)
     res = CliRunner().invoke(cli.app, ["run", str(baseline_path), "-n", "200"])
     assert res.exit_code == 0, res.output
@@ -163,17 +164,18 @@ def test_cli_bar_shows_rate_and_time_left_on_a_terminal(
     from rich.console import Console
 
     from scenario import cli
+    from scenario.commands import run as run_command
 
     buf = io.StringIO()
     console = Console(file=buf, force_terminal=True, width=120)
-    monkeypatch.setattr(cli, "_err", lambda: console)
-    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setattr(run_command, "_err", lambda: console)
+    monkeypatch.setattr(run_command, "_stderr_is_terminal", lambda: True)
     monkeypatch.setattr(executors, "PROGRESS_INTERVAL", 0.0)
     res = CliRunner().invoke(cli.app, ["run", str(baseline_path), "-n", "300"])
     assert res.exit_code == 0, res.output
     text = buf.getvalue()
     assert "/300 reps" in text and "reps/s" in text and "left" in text
-    monkeypatch.setattr(cli, "_stderr_is_terminal", lambda: False)
+    monkeypatch.setattr(run_command, "_stderr_is_terminal", lambda: False)
     buf.seek(0)
     buf.truncate(0)
     res = CliRunner().invoke(cli.app, ["run", str(baseline_path), "-n", "300"])

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import importlib.metadata
 import json
+import os
 import platform
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -31,6 +32,7 @@ __all__ = [
     "build_manifest",
     "config_hash",
     "describe_executor",
+    "executor_slots",
     "package_versions",
 ]
 
@@ -103,10 +105,15 @@ def describe_executor(executor: Any, workers: int) -> tuple[str, int]:
         ``("serial", 1)``, ``("processes", workers)``, or for an executor its kind
         (``"dask"`` for a dask client's executor, else the class name) and its workers
         (a dask cluster's worker threads, else ``_max_workers`` where the executor has one;
-        0 when unknown).
+        0 when unknown). An executor with a ``manifest_entry()`` method (such as
+        :class:`scenario.engine.distributed.DaskExecutor`) says it itself.
     """
     if executor is None:
         return ("serial", 1) if workers <= 1 else ("processes", workers)
+    entry = getattr(executor, "manifest_entry", None)
+    if callable(entry):
+        kind, count = entry()
+        return str(kind), int(count)
     kind = type(executor).__name__
     client = getattr(executor, "_client", None)
     if client is not None and type(executor).__module__.startswith("distributed"):
@@ -118,6 +125,13 @@ def describe_executor(executor: Any, workers: int) -> tuple[str, int]:
         return "dask", count
     count = getattr(executor, "_max_workers", 0)
     return kind, count if isinstance(count, int) else 0
+
+
+def executor_slots(executor: Any) -> int:
+    """Tasks a caller's ``executor`` runs at once, to size the engine's tasks: its workers
+    by :func:`describe_executor`, or this machine's CPU count when unknown."""
+    count = describe_executor(executor, 1)[1]
+    return count if count > 0 else max(os.cpu_count() or 1, 1)
 
 
 def build_manifest(

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import os
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import replace
@@ -34,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from scenario.engine.blocks import BlockResult, Collected, Plan, run_block, run_task
+from scenario.engine.manifest import executor_slots
 from scenario.errors import EngineError
 
 __all__ = ["Z95", "check_targets", "execute_to_precision", "half_width", "precision_report"]
@@ -131,7 +131,7 @@ def precision_report(
 def _waves(plan: Plan, workers: int, executor: Executor | None, pool: Executor | None) -> Any:
     """Yield the blocks' results in block order, a wave of blocks at a time."""
     n_blocks = math.ceil(plan.n / plan.block_size)
-    width = 1 if pool is None else 2 * (workers if executor is None else os.cpu_count() or 1)
+    width = 1 if pool is None else 2 * (workers if executor is None else executor_slots(executor))
     for lo in range(0, n_blocks, width):
         blocks = range(lo, min(lo + width, n_blocks))
         if pool is None:
@@ -168,7 +168,8 @@ def execute_to_precision(
     workers : int
         Worker processes (sets how many blocks run at once).
     executor : Executor, optional
-        The caller's executor, if any (then ``os.cpu_count()`` sets the wave width).
+        The caller's executor, if any (then its workers set the wave width:
+        :func:`scenario.engine.manifest.executor_slots`).
     pool : Executor, optional
         The executor to submit to; ``None`` runs serially.
     progress : callable, optional

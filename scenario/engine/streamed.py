@@ -19,6 +19,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from scenario.config.schema import ScenarioConfig
+from scenario.engine.blocks import Plan
 from scenario.engine.manifest import describe_executor
 from scenario.engine.planning import prepare
 from scenario.engine.runner import (
@@ -91,16 +92,7 @@ def run_to_directory(
     EngineError
         As :func:`scenario.run` (bad arguments, a worker died).
     """
-    if not isinstance(config, ScenarioConfig):
-        raise EngineError(
-            f"config must be a ScenarioConfig (got {type(config).__name__}); "
-            "use scenario.load_config(path)"
-        )
-    if config.sweep:
-        raise EngineError(
-            f"config {config.name!r} has a sweep: block; save its points with "
-            "scenario compare CONFIG --out DIR"
-        )
+    _check_runnable(config)
     mdl = resolve_model(config, model)
     notes = check_config(config, mdl)
     plan, w, _, more = prepare(
@@ -113,28 +105,7 @@ def run_to_directory(
             todo = store.open(resume=resume, overwrite=overwrite)
         except OSError as exc:
             raise ResultsError(located(target, exc)) from None
-        started = dt.datetime.now(dt.UTC)
-        _execute(plan, w, executor, progress, None, sink=store, blocks=todo)
-        finished = dt.datetime.now(dt.UTC)
-        kind, used = describe_executor(executor, w)
-        store.failures.sort(key=lambda f: f.index)
-        acc = SimpleNamespace(outcomes={}, inputs={}, series=store.series, failures=store.failures)
-        meta = _assemble(
-            plan,
-            acc,  # type: ignore[arg-type]
-            workers=used,
-            executor=kind,
-            notes=[*notes, *more],
-            started=started,
-            finished=finished,
-            report=None,
-            cap=plan.n,
-        )
-        manifest = dict(meta.manifest)
-        if inputs != "full":
-            manifest["inputs"] = inputs
-        if todo != list(range(store.n_blocks)):
-            manifest["resumed_blocks"] = store.n_blocks - len(todo)
+        meta, manifest = _run_blocks(plan, w, executor, progress, store, todo, [*notes, *more])
         _finish(store, target, overwrite, meta, manifest)
     return Results(
         config=meta.config,
@@ -146,6 +117,55 @@ def run_to_directory(
         manifest=manifest,
         outcome_info=meta.outcome_info,
     )
+
+
+def _check_runnable(config: object) -> None:
+    if not isinstance(config, ScenarioConfig):
+        raise EngineError(
+            f"config must be a ScenarioConfig (got {type(config).__name__}); "
+            "use scenario.load_config(path)"
+        )
+    if config.sweep:
+        raise EngineError(
+            f"config {config.name!r} has a sweep: block; save its points with "
+            "scenario compare CONFIG --out DIR"
+        )
+
+
+def _run_blocks(
+    plan: Plan,
+    workers: int,
+    executor: Executor | None,
+    progress: ProgressCallback | None,
+    store: BlockStore,
+    todo: list[int],
+    notes: list[str],
+) -> tuple[Results, dict[str, object]]:
+    """Run the blocks ``todo`` into ``store``; return the run's (empty) results, for their
+    metadata, and its manifest."""
+    started = dt.datetime.now(dt.UTC)
+    _execute(plan, workers, executor, progress, None, sink=store, blocks=todo)
+    finished = dt.datetime.now(dt.UTC)
+    kind, used = describe_executor(executor, workers)
+    store.failures.sort(key=lambda f: f.index)
+    acc = SimpleNamespace(outcomes={}, inputs={}, series=store.series, failures=store.failures)
+    meta = _assemble(
+        plan,
+        acc,  # type: ignore[arg-type]
+        workers=used,
+        executor=kind,
+        notes=notes,
+        started=started,
+        finished=finished,
+        report=None,
+        cap=plan.n,
+    )
+    manifest = dict(meta.manifest)
+    if store.inputs != "full":
+        manifest["inputs"] = store.inputs
+    if todo != list(range(store.n_blocks)):
+        manifest["resumed_blocks"] = store.n_blocks - len(todo)
+    return meta, manifest
 
 
 def _finish(
