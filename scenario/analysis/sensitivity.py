@@ -227,6 +227,7 @@ def tornado(
     Tornado
     """
     from scenario.config.distributions import ppf
+    from scenario.engine.executors import pool_for
     from scenario.engine.runner import run
 
     lo_q, hi_q = quantiles
@@ -236,16 +237,27 @@ def tornado(
     s = _seed(config, seed)
     table = factors(config, groups=groups, parameters=parameters)
     specs = config.flat_parameters()
-    base = run(config, replications=replications, seed=s, workers=workers)
+    with pool_for(workers) as pool:  # one pool for every run of the analysis
+        w = None if pool is not None else workers
+        base = run(config, replications=replications, seed=s, workers=w, executor=pool)
+        swings: dict[str, list[np.ndarray]] = {}
+        for factor, keys in table.items():
+            swings[factor] = []
+            for q in (lo_q, hi_q):
+                value = {k: float(ppf(specs[k], np.array([q]))[0]) for k in keys}
+                design = {k: np.full(replications, v) for k, v in value.items()}
+                res = run(
+                    config,
+                    replications=replications,
+                    seed=s,
+                    workers=w,
+                    executor=pool,
+                    design=design,
+                )
+                swings[factor].append(_outcome(res, outcome))
     rows: list[TornadoRow] = []
     for factor, keys in table.items():
-        ys = []
-        for q in (lo_q, hi_q):
-            design = {
-                k: np.full(replications, float(ppf(specs[k], np.array([q]))[0])) for k in keys
-            }
-            res = run(config, replications=replications, seed=s, workers=workers, design=design)
-            ys.append(_outcome(res, outcome))
+        ys = swings[factor]
         d = ys[1] - ys[0]
         half = _Z * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.inf
         rows.append(

@@ -132,17 +132,21 @@ def _runs(
     seed: int | None,
     workers: int | None,
 ) -> list[Results]:
+    from scenario.engine.executors import pool_for
     from scenario.engine.runner import run
     from scenario.results import Results
 
     loaded = [_load(i) for i in items]
     out: list[Results] = []
-    for item in loaded:
-        if isinstance(item, Results):
-            out.append(item)
-        else:
-            s = item.run.seed if seed is None else seed
-            out.append(run(item, replications=replications, seed=s, workers=workers))
+    to_run = sum(not isinstance(item, Results) for item in loaded)
+    with pool_for(workers if to_run > 1 else None) as pool:  # one pool for every run
+        w = None if pool is not None else workers
+        for item in loaded:
+            if isinstance(item, Results):
+                out.append(item)
+            else:
+                s = item.run.seed if seed is None else seed
+                out.append(run(item, replications=replications, seed=s, workers=w, executor=pool))
     first = out[0]
     for r in out[1:]:
         if (r.replications, r.manifest["seed"]) != (first.replications, first.manifest["seed"]):

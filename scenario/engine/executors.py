@@ -52,12 +52,14 @@ __all__ = [
     "PROGRESS_INTERVAL",
     "BlockHook",
     "ProgressTracker",
+    "WorkerPool",
     "installed_hook",
     "make_executor",
     "progress_hook",
     "reporting_task",
     "stop_pool_on_signals",
     "terminate_workers",
+    "worker_pool",
 ]
 
 BlockHook = Callable[[int, int, float], None]
@@ -326,3 +328,70 @@ def make_executor(
             os.getpid(),
         ),
     )
+
+
+class WorkerPool(Executor):
+    """A process pool of the engine's kind that outlives one run (:func:`worker_pool`).
+
+    Pass it as ``executor=`` to :func:`scenario.run` (and the analyses that take
+    ``executor``): runs reuse its worker processes instead of starting their own, and it is
+    handled as the engine's own pool (progress from inside blocks, SIGINT and SIGTERM stop
+    its workers), but it is not shut down after the run.
+
+    Parameters
+    ----------
+    workers : int
+        Number of processes, at least 2.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.queue: Any = multiprocessing.get_context("spawn").Queue()
+        self.pool = make_executor(workers, self.queue, PROGRESS_INTERVAL)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Submit ``fn(*args, **kwargs)`` to the pool."""
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Stop the worker processes (and close the progress queue)."""
+        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+        self.queue.close()
+
+    def discard_reports(self) -> None:
+        """Drop progress reports a previous run left in the queue."""
+        while True:
+            try:
+                self.queue.get_nowait()
+            except (queue_module.Empty, OSError, ValueError):
+                return
+
+    def manifest_entry(self) -> tuple[str, int]:
+        """``("processes", workers)`` for the manifest, as the engine's own pool."""
+        return "processes", self.workers
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[WorkerPool]:
+    """A pool of ``workers`` processes for several runs: start-up is paid once.
+
+    Examples
+    --------
+    >>> with worker_pool(2) as pool:  # doctest: +SKIP
+    ...     a = scenario.run(cfg, seed=1, executor=pool)
+    ...     b = scenario.run(other, seed=1, executor=pool)
+    """
+    pool = WorkerPool(workers)
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def pool_for(workers: int | None) -> contextlib.AbstractContextManager[WorkerPool | None]:
+    """:func:`worker_pool` of ``workers`` processes for an analysis that makes several runs,
+    or ``None`` (serial runs) when ``workers`` is ``None`` or 1; invalid values are left for
+    :func:`scenario.run` to refuse."""
+    if isinstance(workers, int) and not isinstance(workers, bool) and workers > 1:
+        return worker_pool(workers)
+    return contextlib.nullcontext(None)

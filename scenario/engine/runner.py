@@ -45,6 +45,7 @@ from scenario.engine.blocks import BlockResult, Collected, Plan, run_block, run_
 from scenario.engine.checks import check_config, resolve_model
 from scenario.engine.executors import (
     ProgressTracker,
+    WorkerPool,
     installed_hook,
     make_executor,
     reporting_task,
@@ -103,6 +104,10 @@ def _execute(
     """Run every block (or, with ``targets``, blocks until they are met; or only
     ``blocks``, the others counted as done), serially or as tasks on an executor, into
     ``sink`` (default: a new :class:`Collected`)."""
+    held = executor if isinstance(executor, WorkerPool) else None
+    if held is not None:  # the engine's kind of pool, kept across runs
+        executor, workers = None, held.workers
+        held.discard_reports()
     own_pool = executor is None and workers > 1
     tracker = None if progress is None else ProgressTracker(progress, plan.n, plan.block_size)
     todo = list(range(math.ceil(plan.n / plan.block_size)) if blocks is None else blocks)
@@ -111,13 +116,14 @@ def _execute(
             start = b * plan.block_size
             tracker.finished(start, min(plan.block_size, plan.n - start))
     # Workers report from inside blocks through a queue, but only to a loop that drains it.
-    queue = (
-        multiprocessing.get_context("spawn").Queue()
-        if own_pool and tracker is not None and not targets
-        else None
-    )
-    interval = None if tracker is None else tracker.interval
-    pool = make_executor(workers, queue, interval) if own_pool else executor
+    wants_queue = own_pool and tracker is not None and not targets
+    pool: Executor | None
+    if held is not None:
+        queue, pool = (held.queue if wants_queue else None), held.pool
+    else:
+        queue = multiprocessing.get_context("spawn").Queue() if wants_queue else None
+        interval = None if tracker is None else tracker.interval
+        pool = make_executor(workers, queue, interval) if own_pool else executor
     stopper = stop_pool_on_signals(pool) if own_pool and pool is not None else nullcontext()
     with stopper:
         try:
@@ -145,9 +151,9 @@ def _execute(
                 "error."
             ) from None
         finally:
-            if own_pool and pool is not None:
+            if own_pool and pool is not None and held is None:
                 pool.shutdown(wait=True, cancel_futures=True)
-            if queue is not None:
+            if queue is not None and held is None:
                 queue.close()
     acc.failures.sort(key=lambda f: f.index)
     return plan, acc, None
