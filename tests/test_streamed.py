@@ -209,3 +209,32 @@ def test_resume_without_out_is_a_one_line_error() -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1 and out == ""
     assert err.strip() == "error: --resume continues a run saved with --out (not --precision)"
+
+
+def test_inputs_not_stored_are_drawn_again_exactly(tmp_path: Path) -> None:
+    from scenario.engine.streamed import regenerate_inputs
+
+    cfg = scenario.load_config(
+        ROOT / "configs" / "baseline.yaml",
+        overrides=["run.block_size=100", "run.series_replications=0"],
+    )
+    run_to_directory(cfg, tmp_path / "s", replications=300, seed=9, inputs="none")
+    full = scenario.run(cfg, replications=300, seed=9)
+    loaded = scenario.load_results(tmp_path / "s")
+    again = regenerate_inputs(loaded)
+    assert list(again) == list(full.inputs)
+    for k, v in full.inputs.items():
+        np.testing.assert_array_equal(again[k], v)
+    part = regenerate_inputs(loaded, start=150, stop=260)
+    for k, v in full.inputs.items():
+        np.testing.assert_array_equal(part[k], v[150:260])
+    with pytest.raises(ResultsError, match="outside the run"):
+        regenerate_inputs(loaded, start=10, stop=301)
+
+
+def test_inputs_of_a_design_run_are_not_drawn_again() -> None:
+    from scenario.engine.streamed import regenerate_inputs
+
+    res = scenario.run(_toy(), model=Toy(), replications=3, design={"toy.a": [0.1, 0.2, 0.3]})
+    with pytest.raises(ResultsError, match="used a design"):
+        regenerate_inputs(res, model=Toy())

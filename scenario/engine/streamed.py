@@ -35,7 +35,7 @@ from scenario.results import Results, install, write_manifest, write_series
 from scenario.results_files import claim, located
 from scenario.results_stream import BlockStore, InputMode, ParquetColumns
 
-__all__ = ["run_to_directory"]
+__all__ = ["regenerate_inputs", "run_to_directory"]
 
 
 def run_to_directory(
@@ -186,3 +186,67 @@ def _finish(
         shutil.rmtree(final, ignore_errors=True)
         raise ResultsError(f"{located(target, exc)}; {store.kept()}") from None
     store.remove()
+
+
+def regenerate_inputs(
+    results: Results, *, start: int = 0, stop: int | None = None, model: Model | None = None
+) -> dict[str, np.ndarray]:
+    """The sampled inputs of replications ``start .. stop - 1`` of a run, drawn again.
+
+    Block ``b``'s inputs come from the run's seed and ``b`` alone
+    (:func:`scenario.engine.blocks.block_inputs`), so a run saved with ``inputs="none"``
+    (or any run) gets them back exactly, a block at a time, without storing them.
+
+    Parameters
+    ----------
+    results : Results
+        A run (loaded or returned).
+    start, stop : int
+        Replications wanted (default: all; mind the memory: 155 inputs x 8 bytes each).
+    model : Model, optional
+        The model object the run used, if it is not registered.
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        One ``float64`` column per sampled parameter.
+
+    Raises
+    ------
+    ResultsError
+        The run used a design (its rows are not stored), or was made by another version of
+        ``scenario``, or its posterior file changed, or the range is outside the run.
+    """
+    from scenario import __version__
+    from scenario.engine.blocks import block_inputs
+
+    n = results.replications
+    stop = n if stop is None else stop
+    if not 0 <= start <= stop <= n:
+        raise ResultsError(f"replications {start}..{stop} are outside the run's 0..{n}")
+    if results.design_columns:
+        raise ResultsError(
+            "the run used a design (" + ", ".join(results.design_columns) + "): its rows "
+            "were not stored, so its inputs cannot be drawn again"
+        )
+    made_by = results.manifest.get("versions", {}).get("scenario")
+    if made_by is not None and made_by != __version__:
+        raise ResultsError(
+            f"the run was made by scenario {made_by}; this is {__version__}: its draws may "
+            "differ, so its inputs are not drawn again"
+        )
+    mdl = resolve_model(results.config, model)
+    plan, _, _, _ = prepare(
+        results.config, mdl, n, results.manifest["seed"], None, None, None, None, streamed=True
+    )
+    recorded = results.manifest.get("posterior")
+    if recorded and plan.posterior is not None and recorded.get("sha256") != plan.posterior.sha256:
+        raise ResultsError("the run's posterior file has changed since: inputs not drawn again")
+    if start == stop:
+        return {k: np.empty(0) for k in plan.specs}
+    first, last = start // plan.block_size, (stop - 1) // plan.block_size
+    parts = [block_inputs(plan, b) for b in range(first, last + 1)]
+    lo = start - first * plan.block_size
+    return {
+        k: np.concatenate([part[k] for part in parts])[lo : lo + stop - start] for k in plan.specs
+    }
