@@ -40,7 +40,7 @@ def estimate_memory(
     ``streamed``: the run writes each block to disk as it finishes
     (:mod:`scenario.results_stream`) and holds only the blocks under way (a few per worker)
     and the kept series; the outcomes are summarised one column at a time from disk, so one
-    column of ``replications`` doubles counts too.
+    column of ``replications`` doubles (and the few copies sorting it takes) counts too.
     """
     per_rep = (len(model.outcomes) + len(model.parameters)) * 8
     keep = min(replications, config.run.series_replications)
@@ -48,7 +48,7 @@ def estimate_memory(
     block = min(replications, config.run.block_size)
     working = block * config.horizon_days * 8 * 4 + block * per_rep * 4
     if streamed:
-        return 3 * block * per_rep + series + working + 3 * replications * 8
+        return 3 * block * per_rep + series + working + 6 * replications * 8
     return replications * per_rep + series + working
 
 
