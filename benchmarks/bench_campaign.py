@@ -38,10 +38,11 @@ import simpy
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]  # this checkout's scenario, then helpers
 
+from variate_floor import record, replay  # noqa: E402
+
 import scenario  # noqa: E402
 from scenario.config.loader import config_from_dict  # noqa: E402
 from scenario.models.campaign import air_defence  # noqa: E402
-from variate_floor import record, replay  # noqa: E402
 
 
 def verdict(ok: bool) -> str:
@@ -115,7 +116,7 @@ class _Counter:
             self.events += 1
             step(env)
 
-        simpy.Environment.step = counting  # type: ignore[method-assign]
+        simpy.Environment.step = counting  # type: ignore[method-assign,assignment]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -166,12 +167,12 @@ def bare_callback_loop(arrivals: int) -> int:
         i = ev.i
         if i + 1 < arrivals:
             nxt = env.timeout(10.0)
-            nxt.i = i + 1
-            nxt.t = ev.t + 10.0
+            nxt.i = i + 1  # type: ignore[attr-defined]
+            nxt.t = ev.t + 10.0  # type: ignore[attr-defined]
             nxt.callbacks.append(arrive)
         look = env.timeout(15.0)
-        look.t = ev.t + 15.0
-        look.eng = (1, 0, 0, 0.0, 0, False)
+        look.t = ev.t + 15.0  # type: ignore[attr-defined]
+        look.eng = (1, 0, 0, 0.0, 0, False)  # type: ignore[attr-defined]
         look.callbacks.append(look_done)
 
     first = env.timeout(0.0)

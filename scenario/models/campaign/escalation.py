@@ -15,7 +15,8 @@ h^{\uparrow}_i / (h^{\uparrow}_i + h^{\downarrow}_i)`, likewise down), and the m
 by :func:`~scenario.models.kernels.markov.markov_step` from the replication's row
 (:func:`~scenario.models.kernels.markov.ladder_rows`) with one uniform per replication per
 day (evaluated, with the same arithmetic, at the current level only by
-:func:`~scenario.models.kernels.markov.ladder_step`), whatever its state (common random numbers across options). The hazards are
+:func:`~scenario.models.kernels.markov.ladder_step`), whatever its state (common random
+numbers across options). The hazards are
 
 .. math::
 
@@ -53,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scenario.config.levers import Advisors, Bices, EuropeanTroops, Lever, Msam, OffensiveAid
+from scenario.errors import ModelError
 from scenario.models.campaign.signals import (
     ESCALATION_LEVEL,
     ESCALATION_LEVEL_AT_LEAST,
@@ -61,7 +63,6 @@ from scenario.models.campaign.signals import (
     NK_DEPLOYED,
     NK_SORTIES_TODAY,
 )
-from scenario.errors import ModelError
 from scenario.models.daily import SubmodelContext, today
 from scenario.models.kernels.markov import ladder_step
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo

@@ -204,7 +204,8 @@ def overdispersed_losses(
     draws = rng.gamma(np.divide(lam, scale, out=lam) if same else lam / scale, scale)
     cap = np.maximum(present, 0.0)
     if np.shape(cap) == np.shape(draws) and isinstance(draws, np.ndarray):
-        return np.minimum(draws, cap, out=draws)
+        res: np.ndarray = np.minimum(draws, cap, out=draws)
+        return res
     out: np.ndarray = np.minimum(draws, cap)
     return out
 

@@ -248,4 +248,5 @@ def ladder_step(
     new += (state >= 1) & (u >= down)
     new += (state <= last) & (u >= c1)
     new += np.clip(last - state, 0, None) * (u >= c2)
-    return new
+    out: np.ndarray = new
+    return out
