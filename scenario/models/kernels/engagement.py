@@ -489,4 +489,3 @@ def run_des(
             st.ready = ready[ui]
             st.dry_day = dry[ui]
     return tally.result(plan, units)
-
