@@ -199,6 +199,10 @@ class _ADState:
         self.des_units: dict[tuple[int, bool], _UnitLists] = {}
 
 
+_DES_UNITS = ("msam", "ua")
+"""Fire units of the discrete-event engine with M-SAM operational (else only ``ua``)."""
+
+
 @dataclass
 class _Engaged:
     """One day's engagement results over the block."""
@@ -430,7 +434,7 @@ def _des_draws(
         cls[order].tolist(),
         detected.tolist(),
         u.tolist(),
-        start + 2 * k,
+        start + k + k,  # after the arrival times and the detection draws
         first,
     )
 
@@ -453,7 +457,7 @@ def _des_day(
     k = counts.sum(axis=1)
     # draws per threat: arrival time, detection, then units x shots kill draws (run_des)
     ua_shots = st.ua_salvo * st.ua_looks
-    both = 2 * max(st.ms_salvo * st.ms_looks, ua_shots)
+    both = len(_DES_UNITS) * max(st.ms_salvo * st.ms_looks, ua_shots)
     need = k + k * (1 + np.where(ms_on, both, ua_shots))
     total = int(need.sum())
     u = rng.random(total) if total else np.zeros(0)
