@@ -111,3 +111,90 @@ def test_stochastic_requires_rng() -> None:
 def test_closed_form_validates_inputs() -> None:
     with pytest.raises(ValueError, match="must be > 0"):
         square_law_closed_form(0, 1, 1, 1)
+
+
+def _square_law_reference(
+    x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray, dt: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The step as written before its fast paths (every branch through np.where)."""
+    gamma = np.sqrt(a * b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rba = np.where(a > 0, np.sqrt(b / np.where(a > 0, a, 1.0)), 0.0)
+        rab = np.where(b > 0, np.sqrt(a / np.where(b > 0, b, 1.0)), 0.0)
+        ch, sh = np.cosh(gamma * dt), np.sinh(gamma * dt)
+        lin = gamma == 0
+        xn = np.where(lin, x - b * y * dt, x * ch - rba * y * sh)
+        yn = np.where(lin, y - a * x * dt, y * ch - rab * x * sh)
+        t_used = np.full(x.shape, float(dt))
+        hit_y = (yn < 0) & (y > 0)
+        hit_x = (xn < 0) & (x > 0)
+        ty = np.where(
+            lin,
+            y / np.where(a * x > 0, a * x, 1.0),
+            np.arctanh(np.clip(rba * y / np.where(x > 0, x, 1.0), 0, 1 - 1e-16))
+            / np.where(gamma > 0, gamma, 1.0),
+        )
+        tx = np.where(
+            lin,
+            x / np.where(b * y > 0, b * y, 1.0),
+            np.arctanh(np.clip(rab * x / np.where(y > 0, y, 1.0), 0, 1 - 1e-16))
+            / np.where(gamma > 0, gamma, 1.0),
+        )
+        xs = np.where(
+            lin,
+            x - b * y * ty,
+            np.sqrt(np.maximum(x * x - (b / np.where(a > 0, a, 1.0)) * y * y, 0)),
+        )
+        ys = np.where(
+            lin,
+            y - a * x * tx,
+            np.sqrt(np.maximum(y * y - (a / np.where(b > 0, b, 1.0)) * x * x, 0)),
+        )
+        xn = np.where(hit_y, xs, xn)
+        yn = np.where(hit_y, 0.0, yn)
+        t_used = np.where(hit_y, ty, t_used)
+        xn = np.where(hit_x & ~hit_y, 0.0, xn)
+        yn = np.where(hit_x & ~hit_y, ys, yn)
+        t_used = np.where(hit_x & ~hit_y, tx, t_used)
+    over = (x <= 0) | (y <= 0)
+    xn = np.where(over, x, xn)
+    yn = np.where(over, y, yn)
+    t_used = np.where(over, 0.0, t_used)
+    return np.maximum(xn, 0.0), np.maximum(yn, 0.0), t_used
+
+
+@pytest.mark.parametrize("dt", [1.0, 0.5])
+@pytest.mark.parametrize("zeros", [False, True])
+def test_square_law_step_fast_paths_give_the_same_bits(dt: float, zeros: bool) -> None:
+    """All-positive rates and dt == 1 take shortcuts; values must not move by one ulp."""
+    rng = np.random.default_rng(7)
+    n = 5_000
+    x = rng.uniform(0, 60_000, n)
+    y = rng.uniform(0, 20_000, n)
+    a = rng.uniform(1e-4, 0.5, n)  # large enough for some annihilations inside the step
+    b = rng.uniform(1e-4, 0.5, n)
+    if zeros:
+        x[::7] = 0.0
+        a[::5] = 0.0
+        b[::11] = 0.0
+    got = square_law_step(x, y, a, b, dt)
+    ref = _square_law_reference(x, y, a, b, dt)
+    assert any(r.size for r in ref)
+    for g, r in zip(got, ref, strict=True):
+        np.testing.assert_array_equal(g, r)
+
+
+def test_overdispersed_losses_in_place_gives_the_same_draws() -> None:
+    """The in-place arithmetic draws the same gamma variates as the plain expressions,
+    for arrays and for a scalar expectation broadcast against per-replication dispersion."""
+    expected = np.random.default_rng(1).uniform(-5, 500, 1_000)
+    present = np.full(1_000, 300.0)
+    k = np.random.default_rng(2).uniform(0.5, 20, 1_000)
+    for e, kk in ((expected, k), (np.float64(40.0), k), (expected, 3.0)):
+        lam = np.maximum(np.asarray(e, dtype=np.float64), 0.0)
+        scale = 1.0 + lam / np.asarray(kk)
+        want = np.minimum(
+            np.random.default_rng(3).gamma(lam / scale, scale), np.maximum(present, 0.0)
+        )
+        got = overdispersed_losses(e, present, kk, rng=np.random.default_rng(3))
+        np.testing.assert_array_equal(got, want)

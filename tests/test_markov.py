@@ -13,6 +13,7 @@ from scenario.models.kernels.markov import (
     competing_ladder,
     ladder_matrix,
     ladder_rows,
+    ladder_step,
     markov_step,
 )
 
@@ -143,3 +144,27 @@ def test_ladder_from_competing_hazards_matches_the_fundamental_matrix() -> None:
         steps += live
         state = markov_step(state, ladder_rows(state, up, down), rng.random(n))
     assert abs(steps.mean() - t_exact[0]) < 4 * steps.std(ddof=1) / math.sqrt(n)
+
+
+@pytest.mark.parametrize("K", [2, 3, 5, 6])
+def test_ladder_step_is_markov_step_on_ladder_rows_bit_for_bit(K: int) -> None:
+    """The fused step equals the three-function path exactly, also on uniforms that sit
+    exactly on a cumulative boundary (where a different rounding would move a level)."""
+    rng = np.random.default_rng(K)
+    n = 4_000
+    i = np.arange(n)
+    for trial in range(6):
+        keep_up = rng.random((n, K)) < 0.8
+        h_up = rng.exponential([0.001, 0.3, 5.0][trial % 3], (n, K)) * keep_up
+        h_down = rng.exponential(0.3, (n, K)) * (rng.random((n, K)) < 0.7)
+        state = rng.integers(0, K, n)
+        p_up, p_down = competing_ladder(h_up, h_down)
+        rows = ladder_rows(state, p_up, p_down)
+        cum = np.cumsum(rows[:, :-1], axis=1)
+        u = rng.random(n)
+        if trial >= 3:  # exactly on a boundary of the cumulative row
+            u = np.minimum(cum[i, rng.integers(0, K - 1, n)], np.nextafter(1.0, 0.0))
+        expected = markov_step(state, rows, u)
+        got = ladder_step(state, h_up[i, state], h_down[i, state], u, K)
+        assert got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import simpy
 
 from scenario.config.levers import Msam
 from scenario.errors import ModelError
@@ -43,7 +42,8 @@ from scenario.models.campaign.signals import (
     NK_SORTIES_EXPOSED,
 )
 from scenario.models.daily import SubmodelContext, today
-from scenario.models.kernels.engagement import CLASSES, FireUnit, UnitState, run_des
+from scenario.models.kernels.des_periods import LossPeriods
+from scenario.models.kernels.engagement import CLASSES, FireUnit, _UnitLists
 from scenario.models.kernels.fast_engagement import FastUnit, fast_day, fast_unit
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
@@ -195,10 +195,15 @@ class _ADState:
         self.p_detect_base = np.minimum(self.p_detect, self.p_detect_max)
         self.cache_units: list[FastUnit] = []
         self.block_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        # Discrete-event engine: one simpy environment per replication, kept across days.
-        self.envs: list[simpy.Environment] = (
-            [simpy.Environment() for _ in range(n)] if ctx.air_defence.engine == "des" else []
-        )
+        # Discrete-event engine: one environment for the block, each replication's clock
+        # kept across days (a day's events may run past midnight), units built once.
+        self.des = LossPeriods()
+        self.des_now: list[float] = [0.0] * n
+        self.des_units: dict[tuple[int, bool], _UnitLists] = {}
+
+
+_DES_UNITS = ("msam", "ua")
+"""Fire units of the discrete-event engine with M-SAM operational (else only ``ua``)."""
 
 
 @dataclass
@@ -372,10 +377,14 @@ def _units(
     return st.cache_units
 
 
-def _des_units(st: _ADState, i: int, ms_on: bool) -> tuple[list[FireUnit], list[UnitState]]:
-    """Fire units and magazines of replication ``i`` for the discrete-event engine."""
+def _des_lists(st: _ADState, i: int, ms_on: bool) -> _UnitLists:
+    """Fire units of replication ``i`` for the discrete-event engine, as per-unit lists,
+    built once per replication and M-SAM status (the units do not change over a block)."""
+    key = (i, ms_on)
+    lists = st.des_units.get(key)
+    if lists is not None:
+        return lists
     units: list[FireUnit] = []
-    states: list[UnitState] = []
     if ms_on:
         pk = st.ms_pk[i]
         units.append(
@@ -388,7 +397,6 @@ def _des_units(st: _ADState, i: int, ms_on: bool) -> tuple[list[FireUnit], list[
                 st.ms_looks,
             )
         )
-        states.append(UnitState(ready=float(st.ms_ready[i]), capacity=st.ms_capacity))
     pk = st.ua_pk[i]
     units.append(
         FireUnit(
@@ -400,8 +408,38 @@ def _des_units(st: _ADState, i: int, ms_on: bool) -> tuple[list[FireUnit], list[
             st.ua_looks,
         )
     )
-    states.append(UnitState(ready=float(st.ua_ready[i]), capacity=float(st.ua_capacity[i])))
-    return units, states
+    lists = st.des_units[key] = LossPeriods.units(units)
+    return lists
+
+
+def _des_draws(
+    st: _ADState, counts: np.ndarray, need: np.ndarray, p_detect: np.ndarray, u: np.ndarray
+) -> tuple[list[float], list[int], list[bool], list[float], np.ndarray, np.ndarray]:
+    """The day's threats in time order per replication, their detection and kill draws.
+
+    Replication by replication the engine drew ``uniform(0, window, k)`` arrival times, then
+    ``random(k * (1 + units * shots))`` detection and kill draws; ``u`` is all of them in one
+    call (the same doubles in the same order), split here with the same arithmetic
+    (``0.0 + window * u``) and the same stable sort by time within each replication.
+    """
+    n = counts.shape[0]
+    k = counts.sum(axis=1)
+    start = np.cumsum(need) - need
+    rep = np.repeat(np.arange(n), k)
+    first = np.cumsum(k) - k
+    pos = np.arange(rep.size) - first[rep]
+    times = 0.0 + st.window[rep] * u[start[rep] + pos]
+    cls = np.repeat(np.tile(np.arange(4), n), counts.ravel())
+    order = np.lexsort((times, rep))
+    detected = u[start[rep] + k[rep] + pos] < p_detect[rep]
+    return (
+        times[order].tolist(),
+        cls[order].tolist(),
+        detected.tolist(),
+        u.tolist(),
+        start + k + k,  # after the arrival times and the detection draws
+        first,
+    )
 
 
 def _des_day(
@@ -414,35 +452,46 @@ def _des_day(
     warning: np.ndarray,
     rng: np.random.Generator,
 ) -> _Engaged:
-    """One day of the discrete-event engine, replication by replication."""
+    """One day of the discrete-event engine, replication by replication (the draws of the
+    whole block in one call, :func:`_des_draws`; units built once, :func:`_des_lists`)."""
     n = ctx.n
     out = _Engaged(np.zeros((n, 4)), np.zeros(n), np.zeros(n))
-    for i in range(n):
-        env = st.envs[i]
-        day_start = t * 86400.0
-        if env.now < day_start:
-            env.run(until=day_start)
-        counts = threats[i].astype(np.int64)
-        cls = np.repeat(np.arange(4), counts)
-        times = rng.uniform(0.0, st.window[i], cls.size)
-        units, states = _des_units(st, i, bool(ms_on[i]))
-        res = run_des(
-            times,
-            cls,
-            units,
-            states,
-            warning=warning[i].tolist(),
-            p_detect=float(p_detect[i]),
-            rng=rng,
-            day=t,
-            env=env,
+    counts = threats.astype(np.int64)
+    k = counts.sum(axis=1)
+    # draws per threat: arrival time, detection, then units x shots kill draws (run_des)
+    ua_shots = st.ua_salvo * st.ua_looks
+    both = len(_DES_UNITS) * max(st.ms_salvo * st.ms_looks, ua_shots)
+    need = k + k * (1 + np.where(ms_on, both, ua_shots))
+    total = int(need.sum())
+    u = rng.random(total) if total else np.zeros(0)
+    times, cls, detected, draws, kill_at, first = _des_draws(st, counts, need, p_detect, u)
+    day_start = t * 86400.0
+    warn = warning.tolist()
+    on = ms_on.tolist()
+    ms_ready, ua_ready = st.ms_ready.tolist(), st.ua_ready.tolist()
+    for i in np.flatnonzero(k).tolist():
+        ki, a, kb = int(k[i]), int(first[i]), int(kill_at[i])
+        lists = _des_lists(st, i, on[i])
+        ready = [ms_ready[i], ua_ready[i]] if on[i] else [ua_ready[i]]
+        leak, used, dry, st.des_now[i] = st.des.run(
+            lists,
+            max(st.des_now[i], day_start),
+            times[a : a + ki],
+            cls[a : a + ki],
+            detected[a : a + ki],
+            draws[kb : kb + ki * lists.n_units * lists.max_shots],
+            warn[i],
+            ready,
+            t,
         )
-        out.leakers[i] = res.leakers
-        if ms_on[i]:
-            out.ms_used[i] = res.used["msam"]
-            st.ms_ready[i] = states[0].ready
-            if math.isfinite(states[0].dry_day) and not math.isfinite(st.ms_dry[i]):
+        out.leakers[i] = leak
+        if on[i]:
+            out.ms_used[i] = used[0]
+            ms_ready[i] = ready[0]
+            if math.isfinite(dry[0]) and not math.isfinite(st.ms_dry[i]):
                 st.ms_dry[i] = float(t)
-        out.ua_used[i] = res.used["ua"]
-        st.ua_ready[i] = states[-1].ready
+        out.ua_used[i] = used[-1]
+        ua_ready[i] = ready[-1]
+    st.ms_ready[:] = ms_ready
+    st.ua_ready[:] = ua_ready
     return out

@@ -14,7 +14,9 @@ competing-hazard probabilities of :func:`scenario.models.kernels.markov.competin
 h^{\uparrow}_i / (h^{\uparrow}_i + h^{\downarrow}_i)`, likewise down), and the move is drawn
 by :func:`~scenario.models.kernels.markov.markov_step` from the replication's row
 (:func:`~scenario.models.kernels.markov.ladder_rows`) with one uniform per replication per
-day, whatever its state (common random numbers across options). The hazards are
+day (evaluated, with the same arithmetic, at the current level only by
+:func:`~scenario.models.kernels.markov.ladder_step`), whatever its state (common random
+numbers across options). The hazards are
 
 .. math::
 
@@ -52,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from scenario.config.levers import Advisors, Bices, EuropeanTroops, Lever, Msam, OffensiveAid
+from scenario.errors import ModelError
 from scenario.models.campaign.signals import (
     ESCALATION_LEVEL,
     ESCALATION_LEVEL_AT_LEAST,
@@ -61,7 +64,7 @@ from scenario.models.campaign.signals import (
     NK_SORTIES_TODAY,
 )
 from scenario.models.daily import SubmodelContext, today
-from scenario.models.kernels.markov import competing_ladder, ladder_rows, markov_step
+from scenario.models.kernels.markov import ladder_step
 from scenario.models.protocol import BlockOutput, OutcomeInfo, ParameterInfo, SeriesInfo
 
 __all__ = ["FLOOR_LEVEL", "LEVEL_NAMES", "TOP", "EscalationSubmodel"]
@@ -111,9 +114,21 @@ class _EscalationState:
     first: np.ndarray = field(init=False)
     days3: np.ndarray = field(init=False)
     floor_days: np.ndarray = field(init=False)
+    rows: np.ndarray = field(init=False)
+    h_max: np.ndarray = field(init=False)
+    valid: bool = field(init=False)
 
     def __post_init__(self) -> None:
         n = self.level.size
+        self.rows = np.arange(n)
+        # per-block constants of the hazard check (every level, as on the full arrays)
+        self.h_max = self.h.max(axis=1)
+        self.valid = bool(
+            np.isfinite(self.h).all()
+            and (self.h >= 0.0).all()
+            and np.isfinite(self.down).all()
+            and (self.down >= 0.0).all()
+        )
         self.max = np.zeros(n, dtype=np.int64)
         self.first = np.full(n, np.inf)
         self.days3 = np.zeros(n)
@@ -210,44 +225,52 @@ class EscalationSubmodel:
         """Today's covariate sum :math:`x_t` (module docstring)."""
         b = s.b
         x = b["beta_nk_casualties"] * (ctx.read(NK_CASUALTIES_TODAY) / 100.0)
-        x = x + b["beta_captures"] * ctx.read(NK_CAPTURED_TODAY)
-        above = np.maximum(ctx.read(NK_DEPLOYED) - s.ref, 0.0) / 1000.0
-        x = x + b["beta_nk_troops"] * above
+        x += b["beta_captures"] * ctx.read(NK_CAPTURED_TODAY)
+        above = np.maximum(ctx.read(NK_DEPLOYED) - s.ref, 0.0)
+        above /= 1000.0
+        above *= b["beta_nk_troops"]
+        x += above
         for lever, beta in _LEVER_BETAS:
             if s.enabled[lever]:
-                x = x + b[beta] * ctx.active(lever, t)
+                x += b[beta] * ctx.active(lever, t)
         return np.asarray(x, dtype=np.float64)
 
     def _hazards(
         self, ctx: SubmodelContext, s: _EscalationState, t: int
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Today's up and down hazards per level, arrays (n, TOP + 1)."""
-        n = ctx.n
-        h_up = np.zeros((n, TOP + 1))
-        h_up[:, :TOP] = s.h * np.exp(self._log_multiplier(ctx, s, t))[:, None]
-        personnel = np.zeros(n, dtype=bool)
+        """Today's up and down hazards at each replication's current level, arrays (n,).
+
+        The same values, operation for operation, as the full per-level hazards (n, TOP + 1)
+        taken at the current level; the check covers every level, as the full arrays would.
+        """
+        mult = np.exp(self._log_multiplier(ctx, s, t))
+        if not (s.valid and np.isfinite(s.h_max * mult).all()):
+            raise ModelError("competing_ladder: hazards must be finite and non-negative")
+        level = s.level
+        below = level < TOP
+        h_up = s.h[s.rows, np.minimum(level, TOP - 1)] * mult
+        personnel = np.zeros(ctx.n, dtype=bool)
         for lever in (Advisors, EuropeanTroops):
             if s.enabled[lever]:
                 personnel |= ctx.active(lever, t)
-        h_up[:, TOP - 1] *= personnel
-        h_down = np.zeros((n, TOP + 1))
-        h_down[:, 1:TOP] = s.down[:, None]
+        h_up = np.where(level == TOP - 1, h_up * personnel, h_up)
+        h_up[~below] = 0.0
+        h_down = np.where((level >= 1) & below, s.down, 0.0)
         return h_up, h_down
 
     def step(self, ctx: SubmodelContext, s: _EscalationState, t: int) -> None:
         """Today's transition (one uniform per replication, whatever the state), then the
         definitional floor."""
         u = ctx.rng().random(ctx.n)
-        p_up, p_down = competing_ladder(*self._hazards(ctx, s, t))
-        new = markov_step(s.level, ladder_rows(s.level, p_up, p_down), u)
+        new = ladder_step(s.level, *self._hazards(ctx, s, t), u, TOP + 1)
         sorties = ctx.written(NK_SORTIES_TODAY)
         if sorties is not None:
             raised = (sorties > 0) & (new < FLOOR_LEVEL)
             s.floor_days += raised
-            new = np.where(raised, FLOOR_LEVEL, new)
-        s.first = np.where((new > 0) & np.isinf(s.first), float(t), s.first)
+            new[raised] = FLOOR_LEVEL
+        s.first[(new > 0) & np.isinf(s.first)] = float(t)
         s.level = new
-        s.max = np.maximum(s.max, new)
+        np.maximum(s.max, new, out=s.max)
         s.days3 += new >= FLOOR_LEVEL
         ctx.write(ESCALATION_LEVEL, new.astype(np.float64))
         if s.m:

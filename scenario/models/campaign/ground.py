@@ -398,7 +398,9 @@ def _north_korean_posture(
     newly = ineffective & ~np.isfinite(st.first_ineffective)
     st.first_ineffective = np.where(newly, float(t), st.first_ineffective)
     ctx.mark(NK_COMBAT_INEFFECTIVE, ineffective, t)
-    Ne = st.N * np.where(ineffective, st.e_w, 1.0) * np.where(st.active, 1.0, st.nk_post_exit)
+    Ne = st.N.copy()  # times 1.0 while all are effective and in the sector: the same values
+    if ineffective.any() or not st.active.all():
+        Ne = st.N * np.where(ineffective, st.e_w, 1.0) * np.where(st.active, 1.0, st.nk_post_exit)
     decay = np.exp(-x_days / st.tau)
     w_n = st.w_base * (1.0 + st.exp_gain * (1.0 - decay))
     v = 1.0 + (st.v0 - 1.0) * decay
@@ -454,9 +456,10 @@ def _attrition(
     b = st.beta * red_power / np.maximum(Y, 1e-9)
     Xn, Yn, _ = square_law_step(X, Y, a, b)
     # Off the sector the grouping fights on the border at intensity post_exit_intensity.
-    intensity = np.where(st.active, 1.0, st.post_exit)
-    exp_lx = intensity * (X - Xn)
-    exp_ly = intensity * (Y - Yn)
+    exp_lx, exp_ly = X - Xn, Y - Yn
+    if not st.active.all():  # times 1.0 in the sector: the same values
+        exp_lx *= (intensity := np.where(st.active, 1.0, st.post_exit))
+        exp_ly *= intensity
     qN = pN * mu / fire_mix
     exp_ln = exp_ly * qN
     exp_lr = exp_ly - exp_ln

@@ -115,14 +115,44 @@ class DayResult:
     used: dict[str, float] = field(default_factory=dict)
 
 
+class _UnitLists:
+    """Per-unit lists of a fixed set of fire units: built once, shared by every period."""
+
+    def __init__(self, units: Sequence[FireUnit]) -> None:
+        self.n_units = max(len(units), 1)
+        self.salvos = [u.salvo for u in units]
+        self.chans = [u.channels for u in units]
+        self.looks = [u.looks for u in units]
+        self.look_time = [u.look_time for u in units]
+        self.expo = [u.exponential_hold for u in units]
+        self.pk = [[u.pk[c] for u in units] for c in range(4)]
+        self.any_expo = any(self.expo)
+        self.engaging = [[ui for ui, pk in enumerate(pks) if pk > 0] for pks in self.pk]
+        self.max_shots = max((u.salvo * u.looks for u in units), default=1)
+        self.max_looks = max(self.looks, default=1)
+
+
 class _Plan:
     """Threats in time order and every random draw of one period, made up front.
 
     Flat lists are fastest to index in Python: the detection draw of threat ``i`` is
     ``detected[i]``; kill draw ``j`` of unit ``ui`` for threat ``i`` is
     ``kill[(i * n_units + ui) * max_shots + j]``; look ``l`` holds for
-    ``look_time * holds[(i * n_units + ui) * max_looks + l]`` for exponential units.
+    ``look_time * holds[(i * n_units + ui) * max_looks + l]`` for exponential units. The
+    per-unit lists (:class:`_UnitLists`) are copied in as attributes.
     """
+
+    n_units: int
+    salvos: list[int]
+    chans: list[int]
+    looks: list[int]
+    look_time: list[float]
+    expo: list[bool]
+    pk: list[list[float]]
+    any_expo: bool
+    engaging: list[list[int]]
+    max_shots: int
+    max_looks: int
 
     def __init__(
         self,
@@ -143,17 +173,7 @@ class _Plan:
         self.n = n
         self.times: list[float] = times_arr[order].tolist()
         self.cls: list[int] = self.cls_arr.tolist()
-        self.n_units = max(len(units), 1)
-        self.salvos = [u.salvo for u in units]
-        self.chans = [u.channels for u in units]
-        self.looks = [u.looks for u in units]
-        self.look_time = [u.look_time for u in units]
-        self.expo = [u.exponential_hold for u in units]
-        self.pk = [[u.pk[c] for u in units] for c in range(4)]
-        self.any_expo = any(self.expo)
-        self.engaging = [[ui for ui, pk in enumerate(pks) if pk > 0] for pks in self.pk]
-        self.max_shots = max((u.salvo * u.looks for u in units), default=1)
-        self.max_looks = max(self.looks, default=1)
+        self.__dict__.update(_UnitLists(units).__dict__)
         self.warning = list(warning)
         draws = rng.random(n * (1 + self.n_units * self.max_shots))
         self.detected: list[bool] = (draws[:n] < p_detect).tolist()
@@ -203,32 +223,27 @@ class _LossEngine:
     """
 
     def __init__(
-        self, env: simpy.Environment, plan: _Plan, states: Sequence[UnitState], day: int
+        self, env: simpy.Environment, plan: _Plan, ready: list[float], dry: list[float], day: int
     ) -> None:
         self.env = env
         self.plan = plan
-        self.states = states
-        self.tally = _Tally(len(states))
-        self.ready = [st.ready for st in states]
-        self.dry = [st.dry_day for st in states]
-        self.busy = [0] * len(states)
+        self.tally = _Tally(len(ready))
+        self.ready = ready
+        self.dry = dry
+        self.busy = [0] * len(ready)
         self.fday = float(day)
         self.t0 = env.now
 
     def run(self) -> _Tally:
-        """Schedule the first arrival, run the period, write magazines back."""
+        """Schedule the first arrival and run the period; ``ready`` and ``dry`` (lists
+        per unit) are updated in place."""
         plan = self.plan
         first = self.env.timeout(plan.times[0])
         first.i = 0  # type: ignore[attr-defined]
         first.t = self.t0 + plan.times[0]  # type: ignore[attr-defined]
         first.callbacks.append(self.arrive)
         self.env.run()
-        tally = self.tally
-        for ui, st in enumerate(self.states):
-            st.used += tally.used[ui]
-            st.ready = self.ready[ui]
-            st.dry_day = self.dry[ui]
-        return tally
+        return self.tally
 
     def start_look(self, now: float, kb: int, c: int, ui: int, deadline: float, look: int) -> None:
         """Fire look ``look`` of unit ``ui`` at threat class ``c`` if it fits the deadline
@@ -466,5 +481,11 @@ def run_des(
     if queue:
         tally = _QueueEngine(env, plan, states, res, day).run()
     else:
-        tally = _LossEngine(env, plan, states, day).run()
+        ready = [st.ready for st in states]
+        dry = [st.dry_day for st in states]
+        tally = _LossEngine(env, plan, ready, dry, day).run()
+        for ui, st in enumerate(states):
+            st.used += tally.used[ui]
+            st.ready = ready[ui]
+            st.dry_day = dry[ui]
     return tally.result(plan, units)

@@ -40,12 +40,14 @@ def leak_stats(pk: np.ndarray, salvo: int, looks: np.ndarray) -> tuple[np.ndarra
 class FastUnit:
     """A fire unit prepared for the fast kernel (arrays over replications).
 
-    Build with :func:`fast_unit`; ``eligible``, ``leak``, ``e_looks`` and ``hold`` have
+    Build with :func:`fast_unit`; ``eligible``, ``leak``, ``kill`` (``1 - leak``, kept
+    with the unit so the daily step does not recompute it), ``e_looks`` and ``hold`` have
     shape ``(n, 4)``, ``channels`` shape ``(n,)``.
     """
 
     eligible: np.ndarray
     leak: np.ndarray
+    kill: np.ndarray
     e_looks: np.ndarray
     hold: np.ndarray
     channels: np.ndarray
@@ -70,6 +72,7 @@ def fast_unit(
     return FastUnit(
         eligible=eligible.astype(np.float64),
         leak=leak,
+        kill=1.0 - leak,
         e_looks=e_looks,
         hold=look_time[:, None] * e_looks,
         channels=np.asarray(channels),
@@ -142,7 +145,8 @@ def fast_day(
         phi = np.minimum(1.0, mag / np.maximum(demand, 1e-9))
         engage = unit.eligible * (free * phi)[:, None]
         p_eng = remaining * engage
-        p_kill_total += p_eng * (1.0 - unit.leak)
+        p_eng *= unit.kill
+        p_kill_total += p_eng
         remaining = remaining * (1.0 - engage)
         used.append(np.minimum(demand * phi, mag))
     p_leak = np.clip(1.0 - pd * p_kill_total, 0.0, 1.0)

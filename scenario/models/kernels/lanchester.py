@@ -103,52 +103,83 @@ def square_law_step(
     b = np.broadcast_to(np.asarray(b, dtype=np.float64), x.shape)
     gamma = np.sqrt(a * b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rba = np.where(a > 0, np.sqrt(b / np.where(a > 0, a, 1.0)), 0.0)
-        rab = np.where(b > 0, np.sqrt(a / np.where(b > 0, b, 1.0)), 0.0)
-        ch, sh = np.cosh(gamma * dt), np.sinh(gamma * dt)
+        pos_a, pos_b = a > 0, b > 0
+        all_a, all_b = bool(pos_a.all()), bool(pos_b.all())
+        # Fast paths (all kill rates positive, dt == 1) give the same values, bit for bit.
+        rba = (
+            np.sqrt(b / a) if all_a else np.where(pos_a, np.sqrt(b / np.where(pos_a, a, 1.0)), 0.0)
+        )
+        rab = (
+            np.sqrt(a / b) if all_b else np.where(pos_b, np.sqrt(a / np.where(pos_b, b, 1.0)), 0.0)
+        )
+        g_dt = gamma if dt == 1.0 else gamma * dt
+        ch, sh = np.cosh(g_dt), np.sinh(g_dt)
         # gamma == 0: one side does not fire; the linear limit sinh(gt)/g -> t.
         lin = gamma == 0
-        xn = np.where(lin, x - b * y * dt, x * ch - rba * y * sh)
-        yn = np.where(lin, y - a * x * dt, y * ch - rab * x * sh)
+        xn = x * ch - rba * y * sh
+        yn = y * ch - rab * x * sh
+        if lin.any():
+            xn = np.where(lin, x - b * y * dt, xn)
+            yn = np.where(lin, y - a * x * dt, yn)
         t_used = np.full(x.shape, float(dt))
         hit_y = (yn < 0) & (y > 0)
         hit_x = (xn < 0) & (x > 0)
         if hit_y.any() or hit_x.any():
-            # Exact annihilation time inside the step, and the survivor's strength then.
-            ty = np.where(
-                lin,
-                y / np.where(a * x > 0, a * x, 1.0),
-                np.arctanh(np.clip(rba * y / np.where(x > 0, x, 1.0), 0, 1 - 1e-16))
-                / np.where(gamma > 0, gamma, 1.0),
-            )
-            tx = np.where(
-                lin,
-                x / np.where(b * y > 0, b * y, 1.0),
-                np.arctanh(np.clip(rab * x / np.where(y > 0, y, 1.0), 0, 1 - 1e-16))
-                / np.where(gamma > 0, gamma, 1.0),
-            )
-            xs = np.where(
-                lin,
-                x - b * y * ty,
-                np.sqrt(np.maximum(x * x - (b / np.where(a > 0, a, 1.0)) * y * y, 0.0)),
-            )
-            ys = np.where(
-                lin,
-                y - a * x * tx,
-                np.sqrt(np.maximum(y * y - (a / np.where(b > 0, b, 1.0)) * x * x, 0.0)),
-            )
-            xn = np.where(hit_y, xs, xn)
-            yn = np.where(hit_y, 0.0, yn)
-            t_used = np.where(hit_y, ty, t_used)
-            xn = np.where(hit_x & ~hit_y, 0.0, xn)
-            yn = np.where(hit_x & ~hit_y, ys, yn)
-            t_used = np.where(hit_x & ~hit_y, tx, t_used)
+            xn, yn, t_used = _annihilation(x, y, a, b, xn, yn, t_used, hit_x, hit_y)
     # A side already at zero neither fires nor is fired on: the engagement is over.
     over = (x <= 0) | (y <= 0)
-    xn = np.where(over, x, xn)
-    yn = np.where(over, y, yn)
-    t_used = np.where(over, 0.0, t_used)
-    return np.maximum(xn, 0.0), np.maximum(yn, 0.0), t_used
+    if over.any():
+        xn = np.where(over, x, xn)
+        yn = np.where(over, y, yn)
+        t_used = np.where(over, 0.0, t_used)
+    return np.maximum(xn, 0.0, out=xn), np.maximum(yn, 0.0, out=yn), t_used
+
+
+def _annihilation(
+    x: np.ndarray,
+    y: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    xn: np.ndarray,
+    yn: np.ndarray,
+    t_used: np.ndarray,
+    hit_x: np.ndarray,
+    hit_y: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact annihilation time inside the step, and the survivor's strength then."""
+    gamma = np.sqrt(a * b)
+    lin = gamma == 0
+    rba = np.where(a > 0, np.sqrt(b / np.where(a > 0, a, 1.0)), 0.0)
+    rab = np.where(b > 0, np.sqrt(a / np.where(b > 0, b, 1.0)), 0.0)
+    ty = np.where(
+        lin,
+        y / np.where(a * x > 0, a * x, 1.0),
+        np.arctanh(np.clip(rba * y / np.where(x > 0, x, 1.0), 0, 1 - 1e-16))
+        / np.where(gamma > 0, gamma, 1.0),
+    )
+    tx = np.where(
+        lin,
+        x / np.where(b * y > 0, b * y, 1.0),
+        np.arctanh(np.clip(rab * x / np.where(y > 0, y, 1.0), 0, 1 - 1e-16))
+        / np.where(gamma > 0, gamma, 1.0),
+    )
+    xs = np.where(
+        lin,
+        x - b * y * ty,
+        np.sqrt(np.maximum(x * x - (b / np.where(a > 0, a, 1.0)) * y * y, 0.0)),
+    )
+    ys = np.where(
+        lin,
+        y - a * x * tx,
+        np.sqrt(np.maximum(y * y - (a / np.where(b > 0, b, 1.0)) * x * x, 0.0)),
+    )
+    xn = np.where(hit_y, xs, xn)
+    yn = np.where(hit_y, 0.0, yn)
+    t_used = np.where(hit_y, ty, t_used)
+    xn = np.where(hit_x & ~hit_y, 0.0, xn)
+    yn = np.where(hit_x & ~hit_y, ys, yn)
+    t_used = np.where(hit_x & ~hit_y, tx, t_used)
+    return xn, yn, t_used
 
 
 def overdispersed_losses(
@@ -167,9 +198,15 @@ def overdispersed_losses(
     """
     lam = np.maximum(np.asarray(expected, dtype=np.float64), 0.0)
     k = np.asarray(dispersion, dtype=np.float64)
-    scale = 1.0 + lam / k
-    draws = rng.gamma(lam / scale, scale)
-    out: np.ndarray = np.minimum(draws, np.maximum(present, 0.0))
+    scale = lam / k
+    scale += 1.0
+    same = lam.shape == scale.shape  # then work in place (same values, fewer temporaries)
+    draws = rng.gamma(np.divide(lam, scale, out=lam) if same else lam / scale, scale)
+    cap = np.maximum(present, 0.0)
+    if np.shape(cap) == np.shape(draws) and isinstance(draws, np.ndarray):
+        res: np.ndarray = np.minimum(draws, cap, out=draws)
+        return res
+    out: np.ndarray = np.minimum(draws, cap)
     return out
 
 

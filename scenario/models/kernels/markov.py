@@ -27,6 +27,13 @@ probabilities by construction:
 
 (both 0 when both hazards are 0).
 
+:func:`ladder_step` fuses the three for a ladder whose hazards are known only at each
+replication's current level: it evaluates the competing hazards, the current row and the
+inverse-CDF step on ``n`` values instead of ``n * K``, with the same floating-point
+operations in the same order, so it returns exactly what
+``markov_step(state, ladder_rows(state, *competing_ladder(h_up, h_down)), u)`` returns
+(the cumulative row has at most three distinct non-zero entries).
+
 :func:`absorbing_stats` gives the closed forms for absorbing chains: with transient block
 :math:`Q` and absorbing block :math:`R`, the fundamental matrix :math:`N = (I - Q)^{-1}`,
 expected steps to absorption :math:`N\mathbf{1}` and absorption probabilities :math:`NR`.
@@ -44,6 +51,7 @@ __all__ = [
     "competing_ladder",
     "ladder_matrix",
     "ladder_rows",
+    "ladder_step",
     "markov_step",
 ]
 
@@ -196,3 +204,49 @@ def competing_ladder(h_up: np.ndarray, h_down: np.ndarray) -> tuple[np.ndarray, 
     share = np.divide(h_up, h, out=np.zeros_like(h), where=h > 0.0)
     p_up = p_move * share
     return p_up, p_move - p_up
+
+
+def ladder_step(
+    state: np.ndarray, h_up: np.ndarray, h_down: np.ndarray, u: np.ndarray, levels: int
+) -> np.ndarray:
+    """One step of a competing-hazard ladder from the hazards at the current levels.
+
+    Equal, bit for bit, to ``markov_step(state, ladder_rows(state, p_up, p_down), u)`` with
+    ``p_up, p_down = competing_ladder(H_up, H_down)`` for any full hazard arrays
+    ``H_up, H_down`` (n, ``levels``) whose entries at ``(i, state[i])`` are ``h_up[i]`` and
+    ``h_down[i]`` (module docstring). The caller checks that the hazards are finite and
+    non-negative; the rows this builds are then valid by construction.
+
+    Parameters
+    ----------
+    state : int array (n,)
+        Current levels, in ``0 .. levels-1``.
+    h_up, h_down : arrays (n,)
+        Hazards of moving up and down from each replication's current level.
+    u : array (n,)
+        Uniform draws in [0, 1).
+    levels : int
+        Number of levels ``K``.
+
+    Returns
+    -------
+    int array (n,)
+        Next levels.
+    """
+    h = h_up + h_down
+    p_move = -np.expm1(-h)
+    share = np.divide(h_up, h, out=np.zeros_like(h), where=h > 0.0)
+    p_up = p_move * share
+    top = state >= levels - 1
+    up = np.where(top, 0.0, p_up)
+    down = np.where(top | (state == 0), 0.0, p_move - p_up)
+    # cumulative row: 0 before state-1, then down, down + stay, down + stay + up
+    c1 = down + ((1.0 - up) - down)
+    c2 = c1 + up
+    last = levels - 2  # the cumulative row stops at column K - 2
+    new = np.clip(state - 1, 0, last + 1)
+    new += (state >= 1) & (u >= down)
+    new += (state <= last) & (u >= c1)
+    new += np.clip(last - state, 0, None) * (u >= c2)
+    out: np.ndarray = new
+    return out
