@@ -106,7 +106,7 @@ class RunSettings(BaseModel):
         description="Root seed; same seed gives bit-identical results on any worker count.",
     )
     block_size: int = Field(
-        default=1000,
+        default=10_000,
         ge=1,
         le=1_000_000,
         description=(
