@@ -124,8 +124,8 @@ def test_tasks_are_ranges_of_blocks(on_cluster: dist.DaskExecutor) -> None:
     with get_task_stream(on_cluster.client) as stream:
         res = scenario.run(cfg, model=Toy(), executor=on_cluster)
     keys = [t["key"] for t in stream.data if str(t["key"]).startswith("scenario-blocks-")]
-    # at most TASKS_PER_WORKER (16) tasks per worker thread: ranges of blocks, not one per block
-    assert 2 <= len(keys) <= 16 * 2
+    # ranges of at most two blocks (MAX_BLOCKS_PER_TASK), at least 16 tasks per worker thread
+    assert len(keys) == 50
     _same_arrays(res.outcomes, scenario.run(cfg, model=Toy()).outcomes)
 
 

@@ -33,6 +33,26 @@ def test_ten_blocks_on_two_workers_are_ten_tasks_of_one_block() -> None:
     assert chunks == [[b] for b in range(10)]  # 5:5, not 6:4
 
 
+def test_a_task_holds_at_most_two_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from scenario.engine import runner
+
+    seen: list[list[int]] = []
+    real = runner._run_pool
+
+    def spy(plan: Any, acc: Any, pool: Any, tasks: int, *rest: Any) -> None:
+        seen.extend(runner._chunks(rest[-1], tasks))
+        real(plan, acc, pool, tasks, *rest)
+
+    monkeypatch.setattr(runner, "_run_pool", spy)
+    cfg = toy_config(replications=20_000, block_size=100)  # 200 blocks
+    with ThreadPoolExecutor(2) as threads:
+        res = scenario.run(cfg, model=Toy(), executor=threads)
+    assert len(seen) == 100 and all(len(c) == 2 for c in seen)
+    np.testing.assert_array_equal(res.outcomes["y"], scenario.run(cfg, model=Toy()).outcomes["y"])
+
+
 def test_pool_for_is_none_for_serial_runs() -> None:
     for workers in (None, 1, 0, True):
         with pool_for(workers) as pool:  # type: ignore[arg-type]

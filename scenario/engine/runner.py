@@ -66,8 +66,13 @@ share of days simulated in blocks under way) and in all (see :func:`run`)."""
 
 
 TASKS_PER_WORKER = 16
-"""At most this many tasks per worker: one block per task up to it, so the workers stay
-balanced to within a block; beyond it, runs of consecutive blocks of equal length (+-1)."""
+"""Tasks per worker: one block per task up to it, so the workers stay balanced to within a
+block; beyond it, runs of consecutive blocks of equal length (+-1), of at most
+:data:`MAX_BLOCKS_PER_TASK` blocks."""
+
+MAX_BLOCKS_PER_TASK = 2
+"""A task returns all its blocks at once (outcomes and inputs), so the blocks per task bound
+the main process's memory (a streamed run's too): more tasks rather than longer ones."""
 
 
 def _chunks(blocks: Sequence[int], n_tasks: int) -> Iterator[list[int]]:
@@ -142,7 +147,8 @@ def _execute(
                 _run_serial(plan, acc, tracker, todo)
             else:
                 n_workers = workers if executor is None else executor_slots(executor)
-                _run_pool(plan, acc, pool, TASKS_PER_WORKER * n_workers, tracker, queue, todo)
+                tasks = max(TASKS_PER_WORKER * n_workers, -(-len(todo) // MAX_BLOCKS_PER_TASK))
+                _run_pool(plan, acc, pool, tasks, tracker, queue, todo)
         except BrokenProcessPool as exc:
             raise EngineError(
                 f"a worker process died during the run ({exc}); nothing was returned. Worker "
