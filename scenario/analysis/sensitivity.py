@@ -192,6 +192,30 @@ def _seed(config: ScenarioConfig, seed: int | None) -> int:
     return config.run.seed if seed is None else seed
 
 
+def _at_quantile(
+    specs: Mapping[str, Any], keys: Sequence[str], q: float, n: int
+) -> dict[str, np.ndarray]:
+    """A design setting each of ``keys`` to its ``q`` quantile in all ``n`` replications."""
+    from scenario.config.distributions import ppf
+
+    return {k: np.full(n, float(ppf(specs[k], np.array([q]))[0])) for k in keys}
+
+
+def _row(factor: str, keys: tuple[str, ...], low: np.ndarray, high: np.ndarray) -> TornadoRow:
+    """One factor's swing ``high - low``, paired, with its 95 % interval."""
+    d = high - low
+    half = _Z * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.inf
+    return TornadoRow(
+        factor=factor,
+        parameters=keys,
+        mean_low=float(low.mean()),
+        mean_high=float(high.mean()),
+        swing=float(d.mean()),
+        swing_lo=float(d.mean()) - half,
+        swing_hi=float(d.mean()) + half,
+    )
+
+
 def tornado(
     config: ScenarioConfig,
     *,
@@ -226,7 +250,6 @@ def tornado(
     -------
     Tornado
     """
-    from scenario.config.distributions import ppf
     from scenario.engine.executors import pool_for
     from scenario.engine.runner import run
 
@@ -240,37 +263,24 @@ def tornado(
     with pool_for(workers) as pool:  # one pool for every run of the analysis
         w = None if pool is not None else workers
         base = run(config, replications=replications, seed=s, workers=w, executor=pool)
-        swings: dict[str, list[np.ndarray]] = {}
-        for factor, keys in table.items():
-            swings[factor] = []
-            for q in (lo_q, hi_q):
-                value = {k: float(ppf(specs[k], np.array([q]))[0]) for k in keys}
-                design = {k: np.full(replications, v) for k, v in value.items()}
-                res = run(
-                    config,
-                    replications=replications,
-                    seed=s,
-                    workers=w,
-                    executor=pool,
-                    design=design,
+        swings = {
+            factor: [
+                _outcome(
+                    run(
+                        config,
+                        replications=replications,
+                        seed=s,
+                        workers=w,
+                        executor=pool,
+                        design=_at_quantile(specs, keys, q, replications),
+                    ),
+                    outcome,
                 )
-                swings[factor].append(_outcome(res, outcome))
-    rows: list[TornadoRow] = []
-    for factor, keys in table.items():
-        ys = swings[factor]
-        d = ys[1] - ys[0]
-        half = _Z * float(d.std(ddof=1)) / math.sqrt(d.size) if d.size > 1 else math.inf
-        rows.append(
-            TornadoRow(
-                factor=factor,
-                parameters=keys,
-                mean_low=float(ys[0].mean()),
-                mean_high=float(ys[1].mean()),
-                swing=float(d.mean()),
-                swing_lo=float(d.mean()) - half,
-                swing_hi=float(d.mean()) + half,
-            )
-        )
+                for q in (lo_q, hi_q)
+            ]
+            for factor, keys in table.items()
+        }
+    rows = [_row(factor, keys, *swings[factor]) for factor, keys in table.items()]
     rows.sort(key=lambda r: -abs(r.swing))
     return Tornado(
         outcome=outcome,
