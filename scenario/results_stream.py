@@ -150,6 +150,8 @@ class BlockStore:
         """
         mark = self.dir / "run.json"
         want = fingerprint(self.plan, self.inputs)
+        if self.dir.exists() and not mark.exists():  # killed before its first block
+            shutil.rmtree(self.dir)
         if self.dir.exists():
             found = self._finished_on_disk()
             if resume:

@@ -238,3 +238,10 @@ def test_inputs_of_a_design_run_are_not_drawn_again() -> None:
     res = scenario.run(_toy(), model=Toy(), replications=3, design={"toy.a": [0.1, 0.2, 0.3]})
     with pytest.raises(ResultsError, match="used a design"):
         regenerate_inputs(res, model=Toy())
+
+
+def test_a_partial_directory_without_its_mark_is_started_afresh(tmp_path: Path) -> None:
+    (tmp_path / ".r.partial" / "blocks").mkdir(parents=True)  # killed before run.json
+    res = run_to_directory(_toy(), tmp_path / "r", model=Toy(), seed=3, resume=True)
+    assert "resumed_blocks" not in res.manifest
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
