@@ -127,8 +127,8 @@ def _check_runnable(config: object) -> None:
         )
     if config.sweep:
         raise EngineError(
-            f"config {config.name!r} has a sweep: block; save its points with "
-            "scenario compare CONFIG --out DIR"
+            f"config {config.name!r} has a sweep: block; run its points with "
+            "scenario.run_sweep(config) (CLI: scenario run CONFIG --out DIR saves each point)"
         )
 
 
