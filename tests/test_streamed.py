@@ -62,9 +62,11 @@ def test_the_baseline_streams_to_the_same_tables_with_two_workers(tmp_path: Path
     cfg = scenario.load_config(
         ROOT / "configs" / "baseline.yaml", overrides=["run.block_size=200"]
     )
-    run_to_directory(cfg, tmp_path / "s", replications=600, seed=21, workers=2)
+    res = run_to_directory(cfg, tmp_path / "s", replications=600, seed=21, workers=2)
     scenario.run(cfg, replications=600, seed=21).save(tmp_path / "m")
-    _tables_equal(tmp_path / "s", tmp_path / "m")
+    _tables_equal(tmp_path / "s", tmp_path / "m")  # asserts column by column
+    assert (res.manifest["executor"], res.manifest["workers"]) == ("processes", 2)
+    assert scenario.load_results(tmp_path / "s") == res
 
 
 def test_columns_are_read_from_disk_on_access(tmp_path: Path) -> None:
